@@ -1,0 +1,230 @@
+"""Checks for lesson 1: derivatives by hand, against finite differences and the reference.
+
+Each derivative is checked on its own: a gradient against differences of the
+reference loss, a Hessian against differences of the reference gradient. So one wrong
+method costs only its own points, never those of the methods built on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from ..gradcheck import GRAD_TOL, SECOND_TOL, compare, numerical_gradient, numerical_jacobian
+from ..properties import log_uniform, points, run_property
+from ..registry import CheckFailed, check, expect
+
+# Tolerance against the reference: allows reordered arithmetic (about 1e-15 relative), not bugs.
+REFERENCE_TOL = 1e-9
+
+
+@st.composite
+def quadratic_cases(draw):
+    d = draw(st.integers(1, 4))
+    A = draw(points(d, n=st.just(d), lo=-2, hi=2))
+    b = draw(points(d, n=st.just(1), lo=-2, hi=2))[0]
+    return {"A": A, "b": b}, draw(points(d))
+
+
+@st.composite
+def scaled_cases(draw):
+    return {"alpha": draw(log_uniform(1e-2, 1e2))}, draw(points(2))
+
+
+@st.composite
+def square_cases(draw):
+    return {}, draw(points(2))
+
+
+@st.composite
+def wells_cases(draw):
+    d = draw(st.integers(1, 3))
+    kwargs = {"d": d, "n_wells": draw(st.integers(1, 6)), "random_state": draw(st.integers(0, 1000))}
+    return kwargs, draw(points(d))
+
+
+@st.composite
+def rosenbrock_cases(draw):
+    d = draw(st.integers(2, 6))
+    return {"d": d}, draw(points(d, lo=-2, hi=2))
+
+
+# name: (cases, hint for a wrong gradient, hint for a wrong Hessian, hidden reference cases)
+LANDSCAPES = {
+    "Quadratic": (
+        quadratic_cases,
+        "for a non-symmetric A the gradient is (A + A^T) x / 2 - b, not A x - b; with a batch, "
+        "rows times a matrix is X @ M.T (X @ M transposes it)",
+        "the Hessian is the symmetric part (A + A^T) / 2, repeated for every row: shape (n, d, d)",
+        [{"A": np.arange(36.0).reshape(6, 6) / 7 - 2, "b": np.linspace(-1, 2, 6)}],
+    ),
+    "ScaledQuadratic": (
+        scaled_cases,
+        "L = x0^2 + alpha^2 x1^2, so the second component is 2 alpha^2 x1 (alpha squared, and the factor 2)",
+        "the Hessian is diag(2, 2 alpha^2) at every point",
+        [{"alpha": 1e3}, {"alpha": 3e-2}],
+    ),
+    "SquarePhysics": (
+        square_cases,
+        "L(x) = x0^2 + x1^4, so grad = [2 x0, 4 x1^3] (the chain rule through y1 = x1^2)",
+        "the Hessian is diag(2, 12 x1^2)",
+        [{}],
+    ),
+    "GaussianWells": (
+        wells_cases,
+        "each well contributes c_p well_p(x) (-2 (x - mu_p) / w_p^2): mind the factor 2 from the square, "
+        "the sign, and dividing by w_p^2 (not w_p)",
+        "differentiating exp(-|D|^2 / w^2) twice gives (2 / w^2) well (-I + 2 D D^T / w^2): the notebook's "
+        "formula drops both factors of 2; D D^T is an outer product (d, d), not the inner product D^T D",
+        [{"d": 5, "n_wells": 12, "random_state": 7}, {"d": 2, "n_wells": 8, "random_state": 0}],
+    ),
+    "Rosenbrock": (
+        rosenbrock_cases,
+        "each x_i appears in two terms: as the head of term i (-4 b x_i (x_{i+1} - x_i^2) - 2 (a - x_i)) and "
+        "as the tail of term i-1 (2 b (x_i - x_{i-1}^2)); the first and last coordinates have only one",
+        "the Hessian is tridiagonal: H[i, i+1] = H[i+1, i] = -4 b x_i, and the diagonal collects 12 b x_i^2 "
+        "- 4 b x_{i+1} + 2 from term i and 2 b from term i-1",
+        [{"d": 10}],
+    ),
+}
+
+
+def _shape_of_one_point(handle, method: str, x, expected_shape) -> None:
+    got = handle.call(method, x)
+    expect(
+        got.shape == expected_shape,
+        f"{handle.spec.name}.{method} on one point of shape {x.shape} should return shape {expected_shape}, "
+        f"got {got.shape} (keep the @batched decorator; inside the method X is always (n, d))",
+    )
+
+
+def _fail(result, hint: str) -> None:
+    if not result.ok:
+        raise CheckFailed(f"{result}\n  Hint: {hint}")
+
+
+def _register(name: str, cases, grad_hint: str, hess_hint: str, hidden_cases: list) -> None:
+    @check(f"{name}.grad.gradcheck", points=3)
+    def grad_check(t, ref):
+        """The gradient matches central differences of the loss at points drawn by Hypothesis."""
+
+        def prop(case):
+            kwargs, X = case
+            mine, theirs = t.landscape(name, **kwargs), ref.landscape(name, **kwargs)
+            values = theirs(X)
+            result = compare("gradient", mine.grad(X), numerical_gradient(theirs, X), X, GRAD_TOL, scale=np.abs(values))
+            _fail(result, grad_hint)
+            _shape_of_one_point(mine, "grad", X[0], X[0].shape)
+
+        run_property(prop, case=cases())
+
+    @check(f"{name}.hessian.gradcheck", points=3)
+    def hessian_check(t, ref):
+        """The Hessian matches central differences of the gradient, and is symmetric."""
+
+        def prop(case):
+            kwargs, X = case
+            mine, theirs = t.landscape(name, **kwargs), ref.landscape(name, **kwargs)
+            H = mine.hessian(X)
+            g = theirs.grad(X)
+            result = compare("Hessian", H, numerical_jacobian(theirs.grad, X), X, SECOND_TOL, scale=np.max(np.abs(g), axis=1))
+            _fail(result, hess_hint)
+            _shape_of_one_point(mine, "hessian", X[0], X[0].shape * 2)
+
+        run_property(prop, case=cases())
+
+    @check(f"{name}.reference", points=1, hidden=True)
+    def reference_check(t, ref):
+        """Gradient and Hessian agree with the reference to 1e-9 in larger cases."""
+        rng = np.random.default_rng(12345)
+        for kwargs in hidden_cases:
+            mine, theirs = t.landscape(name, **kwargs), ref.landscape(name, **kwargs)
+            d = theirs.grad(np.zeros((1, _dimension(name, kwargs)))).shape[1]
+            X = rng.uniform(-2.5, 2.5, size=(40, d))
+            for method, hint in (("grad", grad_hint), ("hessian", hess_hint)):
+                want = theirs.call(method, X)
+                got = mine.call(method, X, shape=want.shape)
+                _fail(compare(method, got, want, X, REFERENCE_TOL), hint)
+
+
+def _dimension(name: str, kwargs: dict) -> int:
+    if name == "Quadratic":
+        return len(kwargs["b"])
+    return kwargs.get("d", 2)
+
+
+for _name, (_cases, _grad_hint, _hess_hint, _hidden) in LANDSCAPES.items():
+    _register(_name, _cases, _grad_hint, _hess_hint, _hidden)
+
+
+# --------------------------------------------------------------------------- values
+@check("GaussianWells.values.notebook", points=1)
+def wells_values(t, ref):
+    """GaussianWells(n_wells=8, random_state=0) reproduces the notebook's printed losses."""
+    X = np.array([[0, 0], [1, 1], [-1, -1], [-1, -0.5]], dtype=float)
+    want = np.array([-0.09565806, -0.0812864, -0.00054421, -0.00266954])
+    got = t.landscape("GaussianWells", n_wells=8, random_state=0)(X)
+    expect(
+        np.allclose(got, want, rtol=0, atol=5e-9),
+        f"losses at {X.tolist()}: expected {want}, got {got}. The wells are drawn in a fixed order from "
+        "np.random.RandomState(random_state): locs, then widths, then coeffs (given code: restore it).",
+    )
+
+
+# --------------------------------------------------------------------------- SquarePhysics in y space
+@check("SquarePhysics.physics_jacobian.gradcheck", points=2)
+def square_jacobian(t, ref):
+    """The Jacobian of y(x) = [x0, x1^2] matches central differences, shape (n, 2, 2)."""
+
+    def prop(X):
+        mine, theirs = t.landscape("SquarePhysics"), ref.landscape("SquarePhysics")
+        J = mine.call("physics_jacobian", X, shape=(len(X), 2, 2))
+        physics = theirs.method("physics")
+        numeric = numerical_jacobian(physics, X)
+        result = compare("Jacobian", J, numeric, X, SECOND_TOL, scale=np.max(np.abs(physics(X)), axis=1))
+        _fail(result, "J[k, i] = dy_k/dx_i: rows are outputs, columns inputs; dy1/dx1 = 2 x1")
+        _shape_of_one_point(mine, "physics_jacobian", X[0], (2, 2))
+
+    run_property(prop, X=points(2))
+
+
+@check("SquarePhysics.physics_inverse.branch", points=3)
+def square_inverse(t, ref):
+    """physics(inverse(y, x0)) == y, on the branch of x1 nearest x0 (same sign)."""
+
+    def prop(X, signs):
+        mine = t.landscape("SquarePhysics")
+        Y = ref.landscape("SquarePhysics").call("physics", X)
+        X0 = np.abs(X) * signs[: len(X)] + 0.0  # a guide on either side
+        X0[:, 1] = np.where(X0[:, 1] == 0, signs[: len(X), 1], X0[:, 1])
+        got = mine.call("physics_inverse", Y, X0, shape=X.shape)
+        want = np.stack([X[:, 0], np.sign(X0[:, 1]) * np.abs(X[:, 1])], axis=1)
+        ok = np.isclose(got, want, rtol=1e-12, atol=1e-12)
+        if not ok.all():
+            row = int(np.flatnonzero(~ok.all(axis=1))[0])
+            raise CheckFailed(
+                f"physics_inverse(y={Y[row].tolist()}, x0={X0[row].tolist()}) returned {got[row].tolist()}; "
+                f"expected {want[row].tolist()}\n  Hint: x0 = y0 and x1 = +sqrt(y1) or -sqrt(y1): take the sign of "
+                "x0's second coordinate (+ when it is 0), so the result stays on x0's side"
+            )
+        single = mine.call("physics_inverse", Y[0], X0[0])
+        expect(single.shape == (2,), f"physics_inverse on one point y: (2,) should return shape (2,), got {single.shape}")
+
+    signs = points(2, n=st.just(5), lo=-1, hi=1).map(lambda s: np.where(s < 0, -1.0, 1.0))
+    run_property(prop, X=points(2, lo=-3, hi=3), signs=signs)
+
+
+@check("SquarePhysics.y_derivatives.gradcheck", points=2)
+def square_y_derivatives(t, ref):
+    """grad_y and hessian_y of L(y) = |y|^2 match central differences."""
+
+    def prop(Y):
+        mine, theirs = t.landscape("SquarePhysics"), ref.landscape("SquarePhysics")
+        loss_y, grad_y = theirs.method("loss_y"), theirs.method("grad_y")
+        g = mine.call("grad_y", Y, shape=Y.shape)
+        _fail(compare("gradient in y", g, numerical_gradient(loss_y, Y), Y, GRAD_TOL, scale=np.abs(loss_y(Y))), "dL/dy of |y|^2 is 2 y")
+        H = mine.call("hessian_y", Y, shape=(len(Y), 2, 2))
+        _fail(compare("Hessian in y", H, numerical_jacobian(grad_y, Y), Y, SECOND_TOL, scale=np.max(np.abs(grad_y(Y)), axis=1)), "the Hessian of |y|^2 is 2 I, one copy per row")
+
+    run_property(prop, Y=points(2, lo=-5, hi=5))
+

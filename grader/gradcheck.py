@@ -1,0 +1,209 @@
+"""Check derivatives you wrote by hand against finite differences.
+
+Use it on your own functions while you work, for example::
+
+    from grader.gradcheck import check_gradient, check_hessian
+    from lessons.landscapes import GaussianWells
+
+    L = GaussianWells(n_wells=8, random_state=0)
+    X = np.random.default_rng(0).uniform(-3, 3, size=(20, 2))
+    print(check_gradient(L, L.grad, X))       # prints a verdict; .ok is True or False
+    check_hessian(L.grad, L.hessian, X).raise_if_failed()
+
+How it measures (the same rules the grader uses):
+
+- Central differences, ``df/dx_j ~ (f(x + h e_j) - f(x - h e_j)) / (2 h)``, with an error
+  of order ``h^2`` from truncation plus ``eps * |f| / h`` from rounding (``eps ~ 2.2e-16``).
+  The default steps balance the two: ``h = 1e-6`` for a gradient (from loss values) and
+  ``h = 1e-5`` for a Hessian or Jacobian (from gradient or function values).
+- For each point (row of ``X``) the relative error is
+
+      err = |analytic - numeric| / max(|analytic| + |numeric|, floor)
+
+  with Frobenius norms over the whole gradient / Hessian / Jacobian of that point, and
+  ``floor = 1e-8 * max(1, |values|)`` so that a point where the derivative vanishes does
+  not turn rounding noise into a huge ratio. A correct derivative gives ``err`` around
+  1e-9 or less; a wrong one (a lost factor of 2, a sign, a transpose) gives 1e-2 to 1.
+  The default threshold is ``tol = 1e-6`` (``1e-5`` for second derivatives).
+- A failure names the point with the largest error, the entry (component) where the two
+  differ most, and both values there.
+
+All functions take batches: ``X: (n, d)``; ``f(X) -> (n,)``, ``grad(X) -> (n, d)``,
+``hessian(X) -> (n, d, d)``, ``F(X) -> (n, m)``, ``jacobian(X) -> (n, m, d)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+GRAD_STEP = 1e-6
+SECOND_STEP = 1e-5
+GRAD_TOL = 1e-6
+SECOND_TOL = 1e-5
+
+
+def _batch(X) -> Array:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 1:
+        X = X[None, :]
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (d,) or (n, d), got {X.shape}")
+    return X
+
+
+def _shifted(X: Array, h: float) -> Array:
+    """All ``2 d`` shifted copies of the batch, ``(2, d, n, d)``: ``X + h e_j`` then ``X - h e_j``."""
+    n, d = X.shape
+    E = h * np.eye(d)[:, None, :]  # (d, 1, d)
+    return np.stack([X[None] + E, X[None] - E])
+
+
+def _central(fun: Callable, X: Array, h: float) -> Array:
+    """Central differences of ``fun: (N, d) -> (N, *out)`` for all columns: ``(n, *out, d)``."""
+    n, d = X.shape
+    values = np.asarray(fun(_shifted(X, h).reshape(2 * d * n, d)), dtype=np.float64)
+    values = values.reshape(2, d, n, *values.shape[1:])
+    diff = (values[0] - values[1]) / (2.0 * h)  # (d, n, *out)
+    return np.moveaxis(diff, 0, -1)
+
+
+def numerical_gradient(f: Callable, X, h: float = GRAD_STEP) -> Array:
+    """Gradients ``(n, d)`` of a batched scalar function ``f: (n, d) -> (n,)`` by central differences."""
+    return _central(f, _batch(X), h)
+
+
+def numerical_jacobian(F: Callable, X, h: float = SECOND_STEP) -> Array:
+    """Jacobians ``(n, m, d)`` of ``F: (n, d) -> (n, m)`` by central differences: ``J[:, k, j] = dF_k/dx_j``."""
+    return _central(F, _batch(X), h)
+
+
+@dataclass
+class GradCheckResult:
+    """The verdict of one derivative check over a batch of points.
+
+    Attributes:
+        what: what was checked, e.g. ``"gradient"``.
+        ok: True when every point passed (and, for a Hessian, it is symmetric).
+        errors: (n,) relative error at each point.
+        tol: the threshold used.
+        worst: index of the point with the largest error.
+        point: (d,) that point.
+        entry: index (tuple) of the entry where analytic and numeric differ most there.
+        analytic, numeric: the two values at that entry.
+        problem: a sentence on any other failure (shape, symmetry, NaN), else "".
+    """
+
+    what: str
+    ok: bool
+    errors: Array
+    tol: float
+    worst: int
+    point: Array
+    entry: tuple
+    analytic: float
+    numeric: float
+    problem: str = ""
+
+    @property
+    def max_error(self) -> float:
+        return float(np.max(self.errors)) if self.errors.size else 0.0
+
+    def __str__(self) -> str:
+        if self.problem:
+            return f"{self.what} check FAILED: {self.problem}"
+        if self.ok:
+            return f"{self.what} check passed: max relative error {self.max_error:.2e} <= {self.tol:.0e} over {self.errors.size} points"
+        entry = ", ".join(str(i) for i in self.entry)
+        return (
+            f"{self.what} check FAILED: relative error {self.max_error:.2e} > {self.tol:.0e} at point "
+            f"{np.array2string(self.point, precision=6)} (row {self.worst}); largest mismatch in entry [{entry}]: "
+            f"analytic {self.analytic:.8g}, finite differences {self.numeric:.8g}"
+        )
+
+    def raise_if_failed(self) -> "GradCheckResult":
+        """Raise ``AssertionError`` with the verdict when the check failed; otherwise return self."""
+        if not self.ok:
+            raise AssertionError(str(self))
+        return self
+
+
+def compare(what: str, analytic, numeric, X, tol: float, scale=None) -> GradCheckResult:
+    """Compare per-point derivatives ``analytic`` and ``numeric``, both ``(n, ...)``, by relative error.
+
+    ``scale: (n,)`` sets the floor of the denominator (default: the numeric values' size).
+    """
+    X = _batch(X)
+    numeric = np.asarray(numeric, dtype=np.float64)
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic.shape != numeric.shape:
+        return _problem(what, X, tol, f"expected shape {numeric.shape}, got {analytic.shape}")
+    if not np.all(np.isfinite(analytic)):
+        row = int(np.flatnonzero(~np.all(np.isfinite(analytic.reshape(len(X), -1)), axis=1))[0])
+        return _problem(what, X, tol, f"NaN or inf at point {np.array2string(X[row], precision=6)} (row {row})")
+    n = X.shape[0]
+    diff = (analytic - numeric).reshape(n, -1)
+    size = np.linalg.norm(analytic.reshape(n, -1), axis=1) + np.linalg.norm(numeric.reshape(n, -1), axis=1)
+    if scale is None:
+        scale = np.max(np.abs(numeric.reshape(n, -1)), axis=1, initial=0.0)
+    floor = 1e-8 * np.maximum(1.0, np.abs(scale))
+    errors = np.linalg.norm(diff, axis=1) / np.maximum(size, floor)
+    worst = int(np.argmax(errors)) if n else 0
+    flat = int(np.argmax(np.abs(diff[worst]))) if diff.size else 0
+    entry = np.unravel_index(flat, analytic.shape[1:]) if analytic.ndim > 1 else ()
+    return GradCheckResult(
+        what=what,
+        ok=bool(np.all(errors <= tol)),
+        errors=errors,
+        tol=tol,
+        worst=worst,
+        point=X[worst] if n else X,
+        entry=tuple(int(i) for i in entry),
+        analytic=float(analytic[worst][entry]) if n else np.nan,
+        numeric=float(numeric[worst][entry]) if n else np.nan,
+    )
+
+
+def _problem(what: str, X: Array, tol: float, problem: str) -> GradCheckResult:
+    return GradCheckResult(what, False, np.full(len(X), np.inf), tol, 0, X[0], (), np.nan, np.nan, problem)
+
+
+def check_gradient(f: Callable, grad: Callable, X, h: float = GRAD_STEP, tol: float = GRAD_TOL) -> GradCheckResult:
+    """Check ``grad(X) -> (n, d)`` against central differences of ``f(X) -> (n,)``."""
+    X = _batch(X)
+    values = np.asarray(f(X), dtype=np.float64)
+    return compare("gradient", grad(X), numerical_gradient(f, X, h), X, tol, scale=np.abs(values))
+
+
+def check_jacobian(F: Callable, jacobian: Callable, X, h: float = SECOND_STEP, tol: float = SECOND_TOL) -> GradCheckResult:
+    """Check ``jacobian(X) -> (n, m, d)`` against central differences of ``F(X) -> (n, m)``."""
+    X = _batch(X)
+    values = np.asarray(F(X), dtype=np.float64)
+    scale = np.max(np.abs(values.reshape(len(X), -1)), axis=1)
+    return compare("Jacobian", jacobian(X), numerical_jacobian(F, X, h), X, tol, scale=scale)
+
+
+def check_hessian(grad: Callable, hessian: Callable, X, h: float = SECOND_STEP, tol: float = SECOND_TOL) -> GradCheckResult:
+    """Check ``hessian(X) -> (n, d, d)`` against central differences of ``grad(X) -> (n, d)``,
+    and that it is symmetric (to the same relative tolerance)."""
+    X = _batch(X)
+    H = np.asarray(hessian(X), dtype=np.float64)
+    g = np.asarray(grad(X), dtype=np.float64)
+    scale = np.max(np.abs(g), axis=1)
+    result = compare("Hessian", H, numerical_jacobian(grad, X, h), X, tol, scale=scale)
+    if result.problem or H.ndim != 3:
+        return result
+    asym = compare("Hessian symmetry", H, np.swapaxes(H, 1, 2), X, tol, scale=scale)
+    if not asym.ok and result.ok:
+        i, j = asym.entry
+        asym.problem = (
+            f"the Hessian is not symmetric at point {np.array2string(asym.point, precision=6)} (row {asym.worst}): "
+            f"H[{i}, {j}] = {asym.analytic:.8g} but H[{j}, {i}] = {asym.numeric:.8g}"
+        )
+        asym.ok = False
+        return asym
+    return result

@@ -1,0 +1,392 @@
+"""The one narrow door between the checks and a folder of student code.
+
+Checks never touch student objects. They send plain requests (build this landscape
+or optimizer by name with these arguments, call this method on these arrays, fit
+from this ``X0``) and get plain float64 arrays and numbers back:
+
+    check  --Target.call / Target.fit-->  request (dict of names, numbers, arrays)
+                                          Runner.handle: imports, builds, calls the student's code
+    check  <--validated float64 arrays--  response (dict of numbers, arrays, short strings)
+
+``Runner`` is the only code that imports or calls the target folder; ``Target`` is the
+grader's side, which re-checks every response (types, shapes, finiteness) before a
+check sees it. Here the runner works in-process, with a time limit per call; because
+only plain data crosses, it can run in a separate process unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import signal
+import sys
+import threading
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+Array = np.ndarray
+
+#: the course modules and the exercise classes each one defines
+MODULES: dict[str, tuple[str, ...]] = {
+    "landscapes": ("Quadratic", "ScaledQuadratic", "SquarePhysics", "GaussianWells", "Rosenbrock"),
+    "first_order": ("GradientDescent", "Momentum"),
+}
+#: modules that are given code, not exercises, but that the exercises import
+SUPPORT_MODULES = ("base",)
+CLASS_MODULE = {cls: module for module, classes in MODULES.items() for cls in classes}
+
+DEFAULT_CALL_SECONDS = 20.0
+_OUTPUT_LIMIT = 4000
+
+
+class StudentError(Exception):
+    """The student's code could not give an answer. ``kind`` is one of ``missing``,
+    ``import``, ``not_implemented``, ``error``, ``timeout``, ``bad_output``."""
+
+    def __init__(self, kind: str, message: str, where: str = ""):
+        super().__init__(message)
+        self.kind, self.message, self.where = kind, message, where
+
+
+class _Timeout(BaseException):
+    """Raised inside the student's code when a call runs out of time (BaseException:
+    a student's ``except Exception`` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _Sink(io.TextIOBase):
+    """Swallows what student code prints (keeping the start), so it cannot garble the report."""
+
+    def __init__(self):
+        self.kept = ""
+
+    def write(self, text):
+        if len(self.kept) < _OUTPUT_LIMIT:
+            self.kept += text[: _OUTPUT_LIMIT - len(self.kept)]
+        return len(text)
+
+
+# ----------------------------------------------------------------------------- specs
+@dataclass(frozen=True)
+class LandscapeSpec:
+    """Which landscape to build: class ``name`` with ``kwargs``, from the ``target`` folder or
+    the ``reference``; ``hide`` lists methods the built object must not expose."""
+
+    name: str
+    kwargs: tuple = ()
+    source: str = "target"
+    hide: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "kwargs": dict(self.kwargs), "source": self.source, "hide": list(self.hide)}
+
+
+def _freeze(kwargs: dict) -> tuple:
+    return tuple(sorted(kwargs.items()))
+
+
+class _Restricted:
+    """A landscape with some methods hidden (to check that optimizers refuse it)."""
+
+    def __init__(self, inner, hide):
+        self._inner, self._hide = inner, frozenset(hide)
+        self.d = getattr(inner, "d", None)
+
+    def __call__(self, X):
+        return self._inner(X)
+
+    def __getattr__(self, name):
+        if name in self._hide:
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+# ----------------------------------------------------------------------------- runner
+def _numeric(value, what: str) -> Array:
+    """A plain float64 array from whatever the student's code returned."""
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise StudentError("bad_output", f"{what} returned {value!r}, not an array of numbers", what)
+    try:
+        out = np.array(value, dtype=np.float64, copy=True)
+    except Exception as exc:  # anything unconvertible is the student's bug, named as such
+        raise StudentError("bad_output", f"{what} returned {type(value).__name__}, not an array of numbers", what) from exc
+    return out
+
+
+class Runner:
+    """Imports a folder laid out like ``lessons/`` as a package and answers requests on it.
+
+    Args:
+        folder: the folder (its ``.py`` files are the course modules).
+        reference: the runner of the reference solutions, for requests whose
+            landscape has ``source="reference"``; None when this is the reference.
+        call_seconds: time limit for each request (None: no limit).
+        debug: let the student's exceptions through unchanged (for pytest ``--pdb``).
+    """
+
+    _count = 0
+
+    def __init__(self, folder: Path, reference: "Runner | None" = None, call_seconds=DEFAULT_CALL_SECONDS, debug=False):
+        Runner._count += 1
+        self.folder = Path(folder).resolve()
+        self.alias = f"_grader_target_{Runner._count}"
+        self.reference = reference
+        self.call_seconds = None if debug else call_seconds
+        self.debug = debug
+        self._modules: dict[str, Any] = {}
+        self._broken: dict[str, StudentError] = {}
+        package = types.ModuleType(self.alias)
+        package.__path__ = [str(self.folder)]
+        package.__package__ = self.alias
+        sys.modules[self.alias] = package
+
+    # --------------------------------------------------------------- loading
+    def _module(self, name: str):
+        if name not in self._modules:
+            path = self.folder / f"{name}.py"
+            if not path.exists():
+                self._modules[name] = StudentError("missing", f"{path.name} is missing from {self.folder}", name)
+            else:
+                try:
+                    self._modules[name] = self._guarded(f"{name}.py", lambda: importlib.import_module(f"{self.alias}.{name}"))
+                except StudentError as exc:
+                    exc.kind = exc.kind if exc.kind == "timeout" else "import"
+                    exc.message = f"could not import {name}.py: {exc.message}"
+                    self._modules[name] = exc
+        module = self._modules[name]
+        if isinstance(module, StudentError):
+            raise module
+        return module
+
+    def _class(self, name: str):
+        module_name = CLASS_MODULE.get(name)
+        if module_name is None:
+            raise ValueError(f"unknown course class {name!r}")  # a grader bug, not the student's
+        cls = getattr(self._module(module_name), name, None)
+        if not isinstance(cls, type):
+            raise StudentError("missing", f"{module_name}.py has no class {name}", name)
+        return cls
+
+    def landscape(self, spec: dict):
+        runner = self.reference if spec["source"] == "reference" and self.reference else self
+        obj = runner._guarded(spec["name"], lambda: runner._class(spec["name"])(**spec["kwargs"]))
+        return _Restricted(obj, spec["hide"]) if spec["hide"] else obj
+
+    # --------------------------------------------------------------- calling student code
+    def _guarded(self, where: str, thunk):
+        """Run ``thunk`` (which calls student code) with a time limit and output captured,
+        turning whatever goes wrong into a ``StudentError`` about ``where``."""
+        if where in self._broken:
+            raise self._broken[where]
+        sink = _Sink()
+        dont_write = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True  # leave no __pycache__ in the student's folder
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), _time_limit(self.call_seconds):
+                return thunk()
+        except StudentError:
+            raise
+        except _Timeout:
+            error = StudentError("timeout", f"{where} did not finish within {self.call_seconds:g} s (an endless loop?)", where)
+            self._broken[where] = error  # later calls fail at once instead of hanging again
+            raise error from None
+        except NotImplementedError as exc:
+            if self.debug:
+                raise
+            raise StudentError("not_implemented", str(exc) or f"{where}: not implemented yet", where) from None
+        except Exception as exc:
+            if self.debug:
+                raise
+            raise StudentError("error", f"{where} raised {type(exc).__name__}: {exc}{self._location(exc)}", where) from None
+        finally:
+            sys.dont_write_bytecode = dont_write
+
+    def _location(self, exc: BaseException) -> str:
+        """`` (file.py, line N)`` for the innermost frame of the traceback inside the target folder."""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if Path(frame.filename).resolve().parent == self.folder:
+                return f" ({Path(frame.filename).name}, line {frame.lineno})"
+        return ""
+
+    # --------------------------------------------------------------- requests
+    def handle(self, request: dict) -> dict:
+        """Answer one request; never raises for a problem in the student's code."""
+        try:
+            if request["op"] == "call":
+                value = self._call(request)
+                return {"ok": True, "value": value}
+            if request["op"] == "fit":
+                return {"ok": True, "fits": self._fit(request)}
+            if request["op"] == "fit_error":
+                return {"ok": True, **self._fit_error(request)}
+            raise ValueError(f"unknown request {request['op']!r}")
+        except StudentError as exc:
+            return {"ok": False, "kind": exc.kind, "message": exc.message, "where": exc.where}
+
+    def _call(self, request: dict) -> Array:
+        spec, method = request["landscape"], request["method"]
+        obj = self.landscape(spec)
+        where = f"{spec['name']}.{method}" if method != "__call__" else f"{spec['name']}(X)"
+        bound = getattr(obj, method, None)
+        if not callable(bound):
+            raise StudentError("missing", f"{spec['name']} has no method {method}", where)
+        args = [np.array(a, dtype=np.float64) for a in request["args"]]
+        return _numeric(self._guarded(where, lambda: bound(*args)), where)
+
+    def _fit(self, request: dict) -> list[dict]:
+        name = request["optimizer"]
+        loss = self.landscape(request["landscape"])
+        opt = self._guarded(name, lambda: self._class(name)(loss, **request["kwargs"]))
+        results = []
+        for X0 in request["starts"]:
+            X0 = np.array(X0, dtype=np.float64)
+            given = X0.copy()
+            self._guarded(f"{name}.fit", lambda: opt.fit(given))
+            result = {"X0_after": given}
+            for attr in ("X_", "n_iter_", "converged_", "diverged_") + (("Xs_", "losses_") if request["kwargs"].get("store_history") else ()):
+                if not hasattr(opt, attr):
+                    raise StudentError("bad_output", f"{name}.fit did not set {attr}", name)
+                result[attr] = _numeric(getattr(opt, attr), f"{name}.{attr}")
+            results.append(result)
+        return results
+
+    def _fit_error(self, request: dict) -> dict:
+        name = request["optimizer"]
+        loss = self.landscape(request["landscape"])
+        X0 = request["starts"][0]
+
+        def attempt():
+            try:
+                self._class(name)(loss, **request["kwargs"]).fit(X0)
+            except (ValueError, TypeError) as exc:
+                return {"raised": type(exc).__name__, "message": str(exc)[:300]}
+            return {"raised": None, "message": ""}
+
+        return self._guarded(f"{name}.fit", attempt)
+
+
+# ----------------------------------------------------------------------------- the grader's side
+@dataclass
+class FitResult:
+    """One run of ``fit``, as the grader sees it: plain float64 arrays (ints as floats)."""
+
+    X: Array
+    n_iter: Array
+    converged: Array
+    diverged: Array
+    X0_after: Array
+    Xs: Array | None = None
+    losses: Array | None = None
+
+
+@dataclass
+class Target:
+    """The checks' handle on one folder. Every answer is re-validated here."""
+
+    runner: Runner
+    label: str = ""
+    requests: int = field(default=0)
+
+    def _ask(self, request: dict) -> dict:
+        self.requests += 1
+        response = self.runner.handle(request)
+        if not response.get("ok"):
+            raise StudentError(str(response.get("kind")), str(response.get("message"))[:2000], str(response.get("where")))
+        return response
+
+    def landscape(self, name: str, source: str = "target", hide: tuple = (), **kwargs) -> "LandscapeHandle":
+        return LandscapeHandle(self, LandscapeSpec(name, _freeze(kwargs), source, tuple(hide)))
+
+    def call(self, spec: LandscapeSpec, method: str, *args, shape: tuple | None = None) -> Array:
+        response = self._ask({"op": "call", "landscape": spec.as_dict(), "method": method, "args": [np.asarray(a, dtype=np.float64) for a in args]})
+        value = np.array(response["value"], dtype=np.float64)
+        where = f"{spec.name}.{method}" if method != "__call__" else f"{spec.name}(X)"
+        if shape is not None and value.shape != tuple(shape):
+            arg = np.shape(args[0]) if args else ()
+            raise StudentError("bad_output", f"{where} returned shape {value.shape} for input of shape {arg}; expected {tuple(shape)}", where)
+        if not np.all(np.isfinite(value)):
+            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input", where)
+        return value
+
+    def fit(self, optimizer: str, landscape: LandscapeSpec, *starts, **kwargs) -> list[FitResult] | FitResult:
+        """Fit ``optimizer(landscape, **kwargs)`` from each start in turn on one instance.
+        Returns one ``FitResult`` per start (just the result for a single start)."""
+        response = self._ask({"op": "fit", "optimizer": optimizer, "landscape": landscape.as_dict(), "kwargs": kwargs, "starts": [np.asarray(s, dtype=np.float64) for s in starts]})
+        fits = response["fits"]
+        if not isinstance(fits, list) or len(fits) != len(starts):
+            raise StudentError("bad_output", f"{optimizer}.fit gave no result", optimizer)
+        results = [self._fit_result(optimizer, np.asarray(X0, dtype=np.float64), fit, kwargs) for X0, fit in zip(starts, fits)]
+        return results[0] if len(results) == 1 else results
+
+    def _fit_result(self, name: str, X0: Array, fit: dict, kwargs: dict) -> FitResult:
+        def get(key):
+            return np.array(fit[key], dtype=np.float64)
+
+        rows = () if X0.ndim == 1 else (X0.shape[0],)
+        result = FitResult(get("X_"), get("n_iter_"), get("converged_"), get("diverged_"), get("X0_after"))
+        expected = {"X_": X0.shape, "n_iter_": rows, "converged_": rows, "diverged_": rows}
+        if kwargs.get("store_history"):
+            result.Xs, result.losses = get("Xs_"), get("losses_")
+        for key, shape in expected.items():
+            if np.shape(fit[key]) != shape:
+                raise StudentError("bad_output", f"{name}.{key} has shape {np.shape(fit[key])} for X0 of shape {X0.shape}; expected {shape}", name)
+        return result
+
+    def fit_error(self, optimizer: str, landscape: LandscapeSpec, X0, **kwargs) -> tuple[str | None, str]:
+        """The exception type raised by ``optimizer(landscape, **kwargs).fit(X0)`` (ValueError or
+        TypeError; None if it raised nothing), and its message."""
+        response = self._ask({"op": "fit_error", "optimizer": optimizer, "landscape": landscape.as_dict(), "kwargs": kwargs, "starts": [X0]})
+        raised = response.get("raised")
+        return (raised if raised in ("ValueError", "TypeError") else None), str(response.get("message", ""))[:300]
+
+
+@dataclass(frozen=True)
+class LandscapeHandle:
+    """A landscape of the target, usable like one: ``h(X)``, ``h.grad(X)``, ``h.hessian(X)``,
+    ``h.call(method, *args)``; shapes are checked against ``X: (n, d)``."""
+
+    target: Target
+    spec: LandscapeSpec
+
+    def __call__(self, X) -> Array:
+        X = np.asarray(X, dtype=np.float64)
+        return self.target.call(self.spec, "__call__", X, shape=X.shape[:-1])
+
+    def grad(self, X) -> Array:
+        X = np.asarray(X, dtype=np.float64)
+        return self.target.call(self.spec, "grad", X, shape=X.shape)
+
+    def hessian(self, X) -> Array:
+        X = np.asarray(X, dtype=np.float64)
+        return self.target.call(self.spec, "hessian", X, shape=X.shape + X.shape[-1:])
+
+    def call(self, method: str, *args, shape=None) -> Array:
+        return self.target.call(self.spec, method, *args, shape=shape)
+
+    def method(self, name: str, shape_of=None):
+        """``method(X)`` as a plain function, with the output shape ``shape_of(X.shape)``."""
+        return lambda X: self.call(name, X, shape=None if shape_of is None else shape_of(np.shape(X)))
