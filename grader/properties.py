@@ -38,7 +38,7 @@ def run_property(test, max_examples: int | None = None, **strategies) -> None:
         run()
     except Exception as exc:
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("Falsifying example")]
-        if notes and exc.args:
+        if notes and exc.args and getattr(exc, "kind", None) not in ("not_implemented", "missing", "import"):
             example = notes[0].replace("Falsifying example: ", "").replace("\n", " ")
             exc.args = (f"{exc.args[0]}\n  (smallest failing example found: {' '.join(example.split())})",) + exc.args[1:]
             if hasattr(exc, "message"):

@@ -52,6 +52,7 @@ def strip_solutions(source: str, filename: str = "<source>") -> tuple[str, list[
     out: list[str] = []
     exercises: list[str] = []
     open_at: int | None = None
+    open_indent = ""
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         match = _MARKER.match(line)
         if match is None:
@@ -64,7 +65,7 @@ def strip_solutions(source: str, filename: str = "<source>") -> tuple[str, list[
                 raise StubError(f"{filename}:{number}: BEGIN SOLUTION inside the block opened at line {open_at}")
             if number not in where:
                 raise StubError(f"{filename}:{number}: BEGIN SOLUTION outside any function")
-            open_at = number
+            open_at, open_indent = number, indent
             name = where[number]
             module = Path(filename).name
             exercises.append(name)
@@ -74,8 +75,9 @@ def strip_solutions(source: str, filename: str = "<source>") -> tuple[str, list[
         else:
             if open_at is None:
                 raise StubError(f"{filename}:{number}: END SOLUTION without a BEGIN SOLUTION")
-            if where.get(number) != where[open_at]:
-                raise StubError(f"{filename}:{number}: END SOLUTION in another function than its BEGIN (line {open_at})")
+            inside = {where.get(line) for line in range(open_at, number)} - {None}
+            if inside != {where[open_at]} or indent != open_indent:
+                raise StubError(f"{filename}:{number}: END SOLUTION does not close the block opened at line {open_at} in the same function at the same indentation")
             open_at = None
     if open_at is not None:
         raise StubError(f"{filename}:{open_at}: BEGIN SOLUTION never closed by END SOLUTION")

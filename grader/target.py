@@ -128,7 +128,7 @@ class _Restricted:
 # ----------------------------------------------------------------------------- runner
 def _numeric(value, what: str) -> Array:
     """A plain float64 array from whatever the student's code returned."""
-    if isinstance(value, (bool, np.bool_)) or value is None:
+    if value is None:
         raise StudentError("bad_output", f"{what} returned {value!r}, not an array of numbers", what)
     try:
         out = np.array(value, dtype=np.float64, copy=True)

@@ -114,6 +114,7 @@ def register_contract(name: str, kwargs: dict, hint: str) -> None:
     def bad_input(t, ref):
         """Bad input raises a clear ValueError or TypeError at fit."""
         good = np.array([0.5, -1.0, 2.0])
+        t.fit(name, BOWL, good, max_iter=2, **kwargs)  # the optimizer must work before its refusals count
         cases = [
             ("X0 containing NaN", BOWL, np.array([0.5, np.nan, 2.0]), {}),
             ("X0 of shape (2, 2, 3)", BOWL, np.ones((2, 2, 3)), {}),

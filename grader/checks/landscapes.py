@@ -157,20 +157,6 @@ for _name, (_cases, _grad_hint, _hess_hint, _hidden) in LANDSCAPES.items():
     _register(_name, _cases, _grad_hint, _hess_hint, _hidden)
 
 
-# --------------------------------------------------------------------------- values
-@check("GaussianWells.values.notebook", points=1)
-def wells_values(t, ref):
-    """GaussianWells(n_wells=8, random_state=0) reproduces the notebook's printed losses."""
-    X = np.array([[0, 0], [1, 1], [-1, -1], [-1, -0.5]], dtype=float)
-    want = np.array([-0.09565806, -0.0812864, -0.00054421, -0.00266954])
-    got = t.landscape("GaussianWells", n_wells=8, random_state=0)(X)
-    expect(
-        np.allclose(got, want, rtol=0, atol=5e-9),
-        f"losses at {X.tolist()}: expected {want}, got {got}. The wells are drawn in a fixed order from "
-        "np.random.RandomState(random_state): locs, then widths, then coeffs (given code: restore it).",
-    )
-
-
 # --------------------------------------------------------------------------- SquarePhysics in y space
 @check("SquarePhysics.physics_jacobian.gradcheck", points=2)
 def square_jacobian(t, ref):

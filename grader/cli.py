@@ -1,0 +1,110 @@
+"""``python -m grader``: grade a folder, list the checks, or regenerate ``lessons/``.
+
+    python -m grader check [PATH] [--json FILE] [-k PATTERN] [--show-hidden]
+    python -m grader list
+    python -m grader build-lessons [--check]
+
+Exit codes of ``check``: 0 every check passed, 1 some failed, 2 the grader could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import sys
+import time
+from pathlib import Path
+
+from . import engine, report, stubs
+from .registry import all_checks
+
+
+def _select(pattern: str | None):
+    checks = all_checks()
+    if pattern:
+        checks = [c for c in checks if pattern.lower() in c.name.lower() or fnmatch.fnmatch(c.name, pattern)]
+    return checks
+
+
+def cmd_check(args) -> int:
+    folder = Path(args.path) if args.path else engine.LESSONS
+    try:
+        folder = engine.check_layout(folder)
+        target, reference = engine.make_targets(folder)
+    except engine.LayoutError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    checks = _select(args.k)
+    if not checks:
+        print(f"grader: no check matches -k {args.k!r} (see: python -m grader list)", file=sys.stderr)
+        return 2
+    numbers = engine.numbering(all_checks())
+    results: list[engine.CheckResult] = []
+    start = time.perf_counter()
+
+    def save(complete: bool) -> None:
+        if args.json:
+            report.write_json(Path(args.json), report.gradescope(results, time.perf_counter() - start, complete))
+
+    def progress(result: engine.CheckResult) -> None:
+        results.append(result)
+        save(complete=False)
+        if not args.quiet:
+            mark = "." if result.status == "passed" else "x"
+            print(mark, end="", flush=True, file=sys.stderr)
+
+    save(complete=False)
+    engine.run_checks(checks, target, reference, on_result=progress, numbers=numbers)
+    save(complete=True)
+    if not args.quiet:
+        print(file=sys.stderr)
+    print(report.table(results, str(folder), show_hidden=args.show_hidden))
+    return 0 if all(r.status == "passed" for r in results) else 1
+
+
+def cmd_list(args) -> int:
+    numbers = engine.numbering(all_checks())
+    for c in all_checks():
+        flag = " (hidden)" if c.hidden else ""
+        print(f"{numbers[c.name]:>6}  {c.name:<48} {c.points:g} pt{flag}  {c.doc}")
+    return 0
+
+
+def cmd_build_lessons(args) -> int:
+    try:
+        if args.check:
+            changed = stubs.drift(engine.SOLUTIONS, engine.LESSONS)
+            if changed:
+                print(f"lessons/ is out of date with solutions/: {', '.join(changed)}; run: python -m grader build-lessons", file=sys.stderr)
+                return 1
+            print("lessons/ matches solutions/")
+            return 0
+        for path in stubs.write_lessons(engine.SOLUTIONS, engine.LESSONS):
+            print(f"wrote {path.relative_to(engine.REPO)}")
+    except stubs.StubError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader", description="Grade the optimization course's exercises.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="grade a folder laid out like lessons/ (default: lessons/)")
+    p.add_argument("path", nargs="?", help="the folder to grade (default: lessons/)")
+    p.add_argument("--json", metavar="FILE", help="also write Gradescope results.json to FILE, updated after every check")
+    p.add_argument("-k", metavar="PATTERN", help="run only the checks whose name contains PATTERN (or matches it as a glob)")
+    p.add_argument("--show-hidden", action="store_true", help="show the messages of hidden checks (instructors)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress dots")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("list", help="list every check with its number, points and visibility")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("build-lessons", help="regenerate lessons/ from solutions/ (--check: only report drift)")
+    p.add_argument("--check", action="store_true", help="exit 1 if lessons/ differs from what would be generated")
+    p.set_defaults(func=cmd_build_lessons)
+
+    args = parser.parse_args(argv)
+    return args.func(args)

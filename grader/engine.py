@@ -1,0 +1,113 @@
+"""Run checks against a folder and collect one result per check.
+
+A check passes and earns its points, or fails with a message; nothing the target does
+(an import error, an exception, an endless loop, a wrong shape, NaN) stops the run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .registry import Check, CheckFailed
+from .target import Runner, StudentError, Target
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = REPO / "solutions"
+LESSONS = REPO / "lessons"
+
+
+@dataclass
+class CheckResult:
+    name: str
+    number: str
+    exercise: str
+    visibility: str
+    max_score: float
+    score: float
+    status: str  # "passed" or "failed"
+    kind: str  # "passed", "wrong", "not_implemented", "error", "timeout", "missing", "import", "bad_output", "grader"
+    output: str
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class LayoutError(ValueError):
+    """The folder to grade does not exist or is not laid out like ``lessons/``."""
+
+
+def check_layout(folder: Path) -> Path:
+    """``folder`` resolved, if it holds at least one course module; else ``LayoutError``."""
+    from .target import MODULES
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LayoutError(f"{folder} is not a folder")
+    expected = [f"{m}.py" for m in MODULES]
+    if not any((folder / name).is_file() for name in expected):
+        raise LayoutError(f"{folder} is not laid out like lessons/: none of {', '.join(expected)} is in it")
+    return folder.resolve()
+
+
+def make_targets(folder: Path, debug: bool = False, call_seconds: float | None = None) -> tuple[Target, Target]:
+    """The target for ``folder`` and the reference (``solutions/``), ready for checks."""
+    if not (SOLUTIONS / "landscapes.py").is_file():
+        raise LayoutError(f"the reference solutions are missing ({SOLUTIONS}); grading needs them")
+    kwargs = {} if call_seconds is None else {"call_seconds": call_seconds}
+    reference = Runner(SOLUTIONS, **kwargs)
+    target = Runner(folder, reference=reference, debug=debug, **kwargs)
+    return Target(target, str(folder)), Target(reference, "reference")
+
+
+def numbering(checks: list[Check]) -> dict[str, str]:
+    """Gradescope-style numbers "E.C": exercise E in order of appearance, check C within it."""
+    exercises: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    numbers = {}
+    for c in checks:
+        e = exercises.setdefault(c.exercise, len(exercises) + 1)
+        counts[c.exercise] = counts.get(c.exercise, 0) + 1
+        numbers[c.name] = f"{e}.{counts[c.exercise]}"
+    return numbers
+
+
+def run_check(c: Check, target: Target, reference: Target, number: str = "") -> CheckResult:
+    """Run one check and turn its outcome into a result; never raises for the target's faults."""
+    start = time.perf_counter()
+    try:
+        c.run(target, reference)
+        kind, output = "passed", ""
+    except CheckFailed as exc:
+        kind, output = "wrong", str(exc)
+    except StudentError as exc:
+        kind, output = exc.kind, exc.message
+    except Exception as exc:  # a fault in the grader itself: reported, and the run goes on
+        kind, output = "grader", f"the grader failed on this check ({type(exc).__name__}: {exc}); please report it"
+    passed = kind == "passed"
+    return CheckResult(
+        name=c.name,
+        number=number,
+        exercise=c.exercise,
+        visibility=c.visibility,
+        max_score=c.points,
+        score=c.points if passed else 0.0,
+        status="passed" if passed else "failed",
+        kind=kind,
+        output=output,
+        seconds=round(time.perf_counter() - start, 3),
+    )
+
+
+def run_checks(checks: Iterable[Check], target: Target, reference: Target, on_result: Callable[[CheckResult], None] | None = None, numbers: dict | None = None) -> list[CheckResult]:
+    """Run ``checks`` in order, calling ``on_result`` after each one."""
+    results = []
+    for c in checks:
+        result = run_check(c, target, reference, (numbers or {}).get(c.name, ""))
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results

@@ -1,0 +1,342 @@
+"""Lesson 1: loss landscapes, and their gradients and Hessians derived by hand.
+
+Every landscape is called on a batch of points and answers for each row:
+
+    landscape(X)          -> losses     (n,)
+    landscape.grad(X)     -> gradients  (n, d)
+    landscape.hessian(X)  -> Hessians   (n, d, d)
+
+with ``X: (n, d)``. One point ``x: (d,)`` works too and gives a loss of shape
+``()``, a gradient ``(d,)`` and a Hessian ``(d, d)``: the ``@batched`` decorator
+turns it into a batch of one on the way in and back on the way out, so the code
+you write inside a method always sees ``X`` of shape ``(n, d)``.
+
+The values (``__call__``) are given. Your exercises are the derivatives: write
+them from the formula in each docstring, vectorized over the batch (no Python
+loop over rows), then check them with ``grader.gradcheck`` before you hand in.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+Array = np.ndarray  # float64 arrays throughout; shapes are given in each docstring
+
+
+# --------------------------------------------------------------------------- given
+def as_batch(X, d: int | None = None, name: str = "X") -> tuple[Array, bool]:
+    """Return ``(X2, single)``: ``X`` as a float64 ``(n, d)`` array, and whether it was one point.
+
+    Raises ``ValueError`` for a wrong number of dimensions, a wrong ``d``, or NaN/inf,
+    and ``TypeError`` for input that is not numeric.
+    """
+    try:
+        X2 = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array, got {type(X).__name__}") from exc
+    single = X2.ndim == 1
+    if single:
+        X2 = X2[None, :]
+    if X2.ndim != 2:
+        raise ValueError(f"{name} must have shape (d,) or (n, d), got shape {np.shape(X)}")
+    if d is not None and X2.shape[1] != d:
+        raise ValueError(f"{name} has {X2.shape[1]} columns but this landscape has d = {d}")
+    if not np.all(np.isfinite(X2)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return X2, single
+
+
+def batched(method):
+    """Let a method written for ``X: (n, d)`` also accept one point ``x: (d,)``.
+
+    Inside the method ``X`` is always a float64 ``(n, d)`` array; a single point's
+    result comes back without its leading batch axis.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, X, *args, **kwargs):
+        X2, single = as_batch(X, getattr(self, "d", None))
+        out = method(self, X2, *args, **kwargs)
+        return out[0] if single else out
+
+    return wrapper
+
+
+class Landscape:
+    """Base class: a loss ``L: R^d -> R`` with ``__call__``, ``grad`` and ``hessian`` on batches.
+
+    Subclasses set ``self.d`` (the dimension) and implement the three methods.
+    """
+
+    d: int
+
+    def __call__(self, X) -> Array:
+        raise NotImplementedError
+
+    def grad(self, X) -> Array:
+        raise NotImplementedError
+
+    def hessian(self, X) -> Array:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(d={self.d})"
+
+
+# --------------------------------------------------------------------------- Quadratic
+class Quadratic(Landscape):
+    """The quadratic ``L(x) = 1/2 x^T A x - b^T x``.
+
+    Args:
+        A: (d, d) matrix. It need not be symmetric: only its symmetric part
+            ``S = (A + A^T) / 2`` matters, since ``x^T A x = x^T S x``.
+        b: (d,) vector.
+
+    When ``S`` is positive definite the unique minimum is at ``S^{-1} b``.
+    """
+
+    def __init__(self, A, b):
+        A = np.asarray(A, dtype=np.float64)
+        b = np.asarray(b, dtype=np.float64)
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise ValueError(f"A must be a square (d, d) matrix, got shape {A.shape}")
+        if b.shape != (A.shape[0],):
+            raise ValueError(f"b must have shape ({A.shape[0]},) to match A, got {b.shape}")
+        if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
+            raise ValueError("A and b must be finite")
+        self.A, self.b, self.d = A, b, A.shape[0]
+
+    @batched
+    def __call__(self, X) -> Array:
+        """Losses (n,): ``1/2 x^T A x - b^T x`` for each row ``x`` of ``X: (n, d)``."""
+        return 0.5 * np.einsum("ni,ij,nj->n", X, self.A, X) - X @ self.b
+
+    @batched
+    def grad(self, X) -> Array:
+        """Gradients (n, d): ``grad L(x) = 1/2 (A + A^T) x - b``.
+
+        Careful: ``A x - b`` is right only when ``A`` is symmetric.
+        """
+        raise NotImplementedError("Quadratic.grad: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def hessian(self, X) -> Array:
+        """Hessians (n, d, d): ``1/2 (A + A^T)`` at every point, one copy per row of ``X``."""
+        raise NotImplementedError("Quadratic.hessian: not implemented yet (your exercise in landscapes.py)")
+
+
+# --------------------------------------------------------------------------- ScaledQuadratic
+class ScaledQuadratic(Landscape):
+    """The scaled toy problem of the PBDL book: ``P(x) = [x0, alpha * x1]``, ``L = |P(x)|^2``.
+
+    So ``L(x) = x0^2 + alpha^2 x1^2``, with ``x: (2,)``. Changing ``alpha`` rescales
+    the second coordinate's units: a scale-invariant method should not notice.
+
+    Args:
+        alpha: positive scale of the second coordinate.
+    """
+
+    d = 2
+
+    def __init__(self, alpha: float = 1.0):
+        alpha = float(alpha)
+        if not (np.isfinite(alpha) and alpha > 0):
+            raise ValueError(f"alpha must be a positive finite number, got {alpha}")
+        self.alpha = alpha
+
+    @batched
+    def physics(self, X) -> Array:
+        """The 'physics' P (n, 2): ``[x0, alpha * x1]`` for each row of ``X: (n, 2)``."""
+        return X * np.array([1.0, self.alpha])
+
+    @batched
+    def __call__(self, X) -> Array:
+        """Losses (n,): ``|P(x)|^2 = x0^2 + alpha^2 x1^2``."""
+        return np.sum(self.physics(X) ** 2, axis=1)
+
+    @batched
+    def grad(self, X) -> Array:
+        """Gradients (n, 2): ``[2 x0, 2 alpha^2 x1]``."""
+        raise NotImplementedError("ScaledQuadratic.grad: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def hessian(self, X) -> Array:
+        """Hessians (n, 2, 2): ``diag(2, 2 alpha^2)`` at every point."""
+        raise NotImplementedError("ScaledQuadratic.hessian: not implemented yet (your exercise in landscapes.py)")
+
+
+# --------------------------------------------------------------------------- SquarePhysics
+class SquarePhysics(Landscape):
+    """The PBDL toy physics: ``y(x) = [x0, x1^2]`` and the loss ``L(y) = |y|^2``.
+
+    Three spaces: inputs ``x: (2,)``, physical outputs ``y: (2,)``, and the scalar
+    loss. As a function of ``x`` the loss is ``L(x) = x0^2 + x1^4``; its minimum is
+    the origin. Methods ending in ``_y`` work in ``y`` space: ``Y: (n, 2)``.
+    """
+
+    d = 2
+
+    @batched
+    def physics(self, X) -> Array:
+        """Outputs (n, 2): ``y = [x0, x1^2]`` for each row of ``X: (n, 2)``."""
+        return np.stack([X[:, 0], X[:, 1] ** 2], axis=1)
+
+    @batched
+    def physics_jacobian(self, X) -> Array:
+        """Jacobians (n, 2, 2) of the physics: ``J[k, i] = d y_k / d x_i = [[1, 0], [0, 2 x1]]``."""
+        raise NotImplementedError("SquarePhysics.physics_jacobian: not implemented yet (your exercise in landscapes.py)")
+
+    def physics_inverse(self, Y, X0) -> Array:
+        """Local inverse (n, 2): the ``x`` with ``physics(x) = y`` on the branch nearest ``x0``.
+
+        ``y1 = x1^2`` has two preimages ``x1 = +sqrt(y1)`` and ``x1 = -sqrt(y1)``; take
+        the one on the same side as ``x0``'s second coordinate (the positive one when
+        it is 0). ``x0 = y0`` has only one.
+
+        Args:
+            Y: (n, 2) or (2,) targets in ``y`` space; ``y1 >= 0``.
+            X0: (n, 2) or (2,) points that choose the branch (the current iterate).
+
+        Raises:
+            ValueError: if some ``y1 < 0``, which has no real preimage.
+        """
+        Y2, single = as_batch(Y, 2, name="Y")
+        X02, _ = as_batch(X0, 2, name="X0")
+        if np.any(Y2[:, 1] < 0):
+            rows = np.flatnonzero(Y2[:, 1] < 0)
+            raise ValueError(f"y1 < 0 has no real preimage under y1 = x1^2 (rows {rows.tolist()})")
+        raise NotImplementedError("SquarePhysics.physics_inverse: not implemented yet (your exercise in landscapes.py)")
+        return X[0] if single else X
+
+    @batched
+    def loss_y(self, Y) -> Array:
+        """Losses (n,) in ``y`` space: ``L(y) = |y|^2``."""
+        return np.sum(Y**2, axis=1)
+
+    @batched
+    def grad_y(self, Y) -> Array:
+        """Gradients (n, 2) of the loss in ``y`` space: ``dL/dy = 2 y``."""
+        raise NotImplementedError("SquarePhysics.grad_y: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def hessian_y(self, Y) -> Array:
+        """Hessians (n, 2, 2) of the loss in ``y`` space: ``2 I``."""
+        raise NotImplementedError("SquarePhysics.hessian_y: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def __call__(self, X) -> Array:
+        """Losses (n,) in ``x`` space: ``L(y(x)) = x0^2 + x1^4``."""
+        return self.loss_y(self.physics(X))
+
+    @batched
+    def grad(self, X) -> Array:
+        """Gradients (n, 2) in ``x`` space: ``[2 x0, 4 x1^3]`` (chain rule: ``J^T dL/dy``)."""
+        raise NotImplementedError("SquarePhysics.grad: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def hessian(self, X) -> Array:
+        """Hessians (n, 2, 2) in ``x`` space: ``diag(2, 12 x1^2)``."""
+        raise NotImplementedError("SquarePhysics.hessian: not implemented yet (your exercise in landscapes.py)")
+
+
+# --------------------------------------------------------------------------- GaussianWells
+class GaussianWells(Landscape):
+    """A random landscape: a sum of Gaussian wells (the many-dimensions course notebook).
+
+    ``L(x) = sum_p c_p * well_p(x)`` with ``well_p(x) = -exp(-|x - mu_p|^2 / w_p^2)``,
+    where ``mu_p`` are the well centres ``locs: (P, d)``, ``w_p`` the widths
+    ``widths: (P,)`` and ``c_p >= 0`` the depths ``coeffs: (P,)``, summing to 1.
+    (In the notation ``exp(-|x - mu|^2 / (2 sigma^2))`` this is ``sigma = w / sqrt(2)``.)
+
+    Args:
+        d: dimension of the landscape.
+        n_wells: number of wells ``P``.
+        random_state: seed (int) or None. The wells are drawn exactly as in the
+            notebook (uniform centres in ``[-3, 3]^d``, widths in ``[0, 1)``, depths
+            normalized), from NumPy's legacy Mersenne-Twister stream: that is what makes
+            ``random_state=0`` reproduce the notebook's printed values. It is a
+            generator of our own; the global NumPy random state is never touched.
+    """
+
+    def __init__(self, d: int = 2, n_wells: int = 3, random_state=None):
+        if int(d) != d or d < 1:
+            raise ValueError(f"d must be a positive integer, got {d}")
+        if int(n_wells) != n_wells or n_wells < 1:
+            raise ValueError(f"n_wells must be a positive integer, got {n_wells}")
+        self.d, self.n_wells, self.random_state = int(d), int(n_wells), random_state
+        # The legacy stream (not default_rng) only for compatibility with the notebook's seeds.
+        rng = np.random.RandomState(random_state)
+        self.locs = (2.0 * rng.uniform(size=(self.n_wells, self.d)) - 1.0) * 3.0  # (P, d)
+        self.widths = rng.random_sample(self.n_wells)  # (P,)
+        coeffs = rng.random_sample(self.n_wells)
+        self.coeffs = coeffs / np.sum(coeffs)  # (P,)
+
+    def _wells(self, X) -> tuple[Array, Array]:
+        """Offsets ``D = x - mu_p: (n, P, d)`` and weighted wells ``c_p * well_p(x): (n, P)``."""
+        D = X[:, None, :] - self.locs[None, :, :]
+        weighted = -self.coeffs * np.exp(-np.sum(D**2, axis=2) / self.widths**2)
+        return D, weighted
+
+    @batched
+    def __call__(self, X) -> Array:
+        """Losses (n,): ``sum_p c_p well_p(x)``."""
+        return np.sum(self._wells(X)[1], axis=1)
+
+    @batched
+    def grad(self, X) -> Array:
+        """Gradients (n, d): ``sum_p c_p well_p(x) * (-2 (x - mu_p) / w_p^2)``."""
+        raise NotImplementedError("GaussianWells.grad: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def hessian(self, X) -> Array:
+        """Hessians (n, d, d): ``sum_p c_p well_p(x) (2 / w_p^2) (-I + 2 (x - mu_p)(x - mu_p)^T / w_p^2)``.
+
+        Both factors of 2 come from differentiating ``exp(-|D|^2 / w^2)``: once for the
+        gradient, once more for the outer product. Drop them and the gradient check fails.
+        """
+        raise NotImplementedError("GaussianWells.hessian: not implemented yet (your exercise in landscapes.py)")
+
+
+# --------------------------------------------------------------------------- Rosenbrock
+class Rosenbrock(Landscape):
+    """The Rosenbrock function in any dimension ``d >= 2`` (the chained form).
+
+    ``L(x) = sum_{i=0}^{d-2} [ b (x_{i+1} - x_i^2)^2 + (a - x_i)^2 ]`` with ``a = 1, b = 100``.
+    Its minimum is ``L = 0`` at ``x = (a, a^2, ...) = (1, ..., 1)``, at the end of a long,
+    curved, flat-bottomed valley.
+
+    Args:
+        d: dimension, at least 2.
+        a, b: the classic constants.
+    """
+
+    def __init__(self, d: int = 2, a: float = 1.0, b: float = 100.0):
+        if int(d) != d or d < 2:
+            raise ValueError(f"Rosenbrock needs an integer d >= 2, got {d}")
+        self.d, self.a, self.b = int(d), float(a), float(b)
+
+    @batched
+    def __call__(self, X) -> Array:
+        """Losses (n,)."""
+        head, tail = X[:, :-1], X[:, 1:]
+        return np.sum(self.b * (tail - head**2) ** 2 + (self.a - head) ** 2, axis=1)
+
+    @batched
+    def grad(self, X) -> Array:
+        """Gradients (n, d). Each ``x_i`` appears in term ``i`` (as the head) and term ``i-1``:
+
+        ``dL/dx_i = -4 b x_i (x_{i+1} - x_i^2) - 2 (a - x_i)`` (for ``i < d-1``)
+        ``        + 2 b (x_i - x_{i-1}^2)``                   (for ``i > 0``).
+        """
+        raise NotImplementedError("Rosenbrock.grad: not implemented yet (your exercise in landscapes.py)")
+
+    @batched
+    def hessian(self, X) -> Array:
+        """Hessians (n, d, d), tridiagonal:
+
+        ``H[i, i]   = 12 b x_i^2 - 4 b x_{i+1} + 2`` (for ``i < d-1``) ``+ 2 b`` (for ``i > 0``),
+        ``H[i, i+1] = H[i+1, i] = -4 b x_i``.
+        """
+        raise NotImplementedError("Rosenbrock.hessian: not implemented yet (your exercise in landscapes.py)")
