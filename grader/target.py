@@ -24,6 +24,7 @@ import sys
 import threading
 import traceback
 import types
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,7 +207,8 @@ class Runner:
         dont_write = sys.dont_write_bytecode
         sys.dont_write_bytecode = True  # leave no __pycache__ in the student's folder
         try:
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), _time_limit(self.call_seconds):
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), warnings.catch_warnings(), _time_limit(self.call_seconds):
+                warnings.simplefilter("ignore")  # overflow and divergence warnings are judged by the checks, not printed
                 return thunk()
         except StudentError:
             raise
@@ -214,6 +216,8 @@ class Runner:
             error = StudentError("timeout", f"{where} did not finish within {self.call_seconds:g} s (an endless loop?)", where)
             self._broken[where] = error  # later calls fail at once instead of hanging again
             raise error from None
+        except SystemExit as exc:
+            raise StudentError("error", f"{where} tried to exit the grader (SystemExit {exc.code!r}); remove sys.exit/exit()", where) from None
         except NotImplementedError as exc:
             if self.debug:
                 raise

@@ -29,8 +29,9 @@ Array = np.ndarray  # float64 arrays throughout; shapes are given in each docstr
 def as_batch(X, d: int | None = None, name: str = "X") -> tuple[Array, bool]:
     """Return ``(X2, single)``: ``X`` as a float64 ``(n, d)`` array, and whether it was one point.
 
-    Raises ``ValueError`` for a wrong number of dimensions, a wrong ``d``, or NaN/inf,
-    and ``TypeError`` for input that is not numeric.
+    Raises ``ValueError`` for a wrong number of dimensions or a wrong ``d``, and ``TypeError``
+    for input that is not numeric. NaN and inf pass through (as in NumPy): refusing them is
+    the optimizers' job, at ``fit``.
     """
     try:
         X2 = np.asarray(X, dtype=np.float64)
@@ -43,8 +44,6 @@ def as_batch(X, d: int | None = None, name: str = "X") -> tuple[Array, bool]:
         raise ValueError(f"{name} must have shape (d,) or (n, d), got shape {np.shape(X)}")
     if d is not None and X2.shape[1] != d:
         raise ValueError(f"{name} has {X2.shape[1]} columns but this landscape has d = {d}")
-    if not np.all(np.isfinite(X2)):
-        raise ValueError(f"{name} contains NaN or inf")
     return X2, single
 
 

@@ -1,0 +1,38 @@
+"""Build modified copies of solutions/ (buggy or hostile submissions) and grade them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from grader import engine
+from grader.registry import all_checks
+
+
+def variant(tmp: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
+    """A copy of solutions/ in ``tmp`` with each ``(old, new)`` replacement applied once per file.
+
+    A replacement whose ``old`` text is not found exactly once fails loudly, so a change in
+    solutions/ cannot silently turn a buggy variant into the correct code.
+    """
+    folder = tmp / "submission"
+    shutil.copytree(engine.SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, replacements in edits.items():
+        path = folder / name
+        text = path.read_text() if path.exists() else ""
+        for old, new in replacements:
+            if old is None:  # replace the whole file
+                text = new
+                continue
+            count = text.count(old)
+            assert count == 1, f"{name}: expected the text to patch exactly once, found it {count} times: {old!r}"
+            text = text.replace(old, new)
+        path.write_text(text)
+    return folder
+
+
+def grade(folder: Path, pattern: str | None = None, call_seconds: float | None = None):
+    """Results of the checks whose name starts with ``pattern`` (all if None), by check name."""
+    target, reference = engine.make_targets(folder, call_seconds=call_seconds)
+    checks = [c for c in all_checks() if pattern is None or c.name.startswith(pattern)]
+    return {r.name: r for r in engine.run_checks(checks, target, reference)}

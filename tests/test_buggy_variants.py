@@ -1,0 +1,97 @@
+"""The grader's proof of power: realistic wrong answers, each of which must lose points.
+
+Each variant is the reference solution with one realistic mistake. It must fail the
+checks named in ``fails`` (so each check proves it can see the bug), and its messages
+must carry a hint. Later lessons add their variants here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from .helpers import grade, variant
+
+
+@dataclass(frozen=True)
+class Bug:
+    name: str
+    file: str
+    edits: tuple  # ((old, new), ...)
+    exercise: str
+    fails: tuple  # names of checks that must fail
+
+
+L, F = "landscapes.py", "first_order.py"
+
+CATALOGUE = [
+    # ---- Quadratic
+    Bug("quadratic grad A x - b for non-symmetric A", L, (("return X @ S.T - self.b", "return X @ self.A.T - self.b"),), "Quadratic", ("Quadratic.grad.gradcheck",)),
+    Bug("quadratic grad transposed (X @ S for X @ S.T) and sign of b", L, (("return X @ S.T - self.b", "return X @ self.A + self.b"),), "Quadratic", ("Quadratic.grad.gradcheck",)),
+    Bug("quadratic Hessian A not symmetrized", L, (("return np.broadcast_to(S, (X.shape[0], self.d, self.d)).copy()", "return np.broadcast_to(self.A, (X.shape[0], self.d, self.d)).copy()"),), "Quadratic", ("Quadratic.hessian.gradcheck",)),
+    Bug("quadratic Hessian (d, d) not batched", L, (("return np.broadcast_to(S, (X.shape[0], self.d, self.d)).copy()", "return S"),), "Quadratic", ("Quadratic.hessian.gradcheck",)),
+    # ---- ScaledQuadratic
+    Bug("scaled grad alpha not squared", L, (("return 2.0 * X * np.array([1.0, self.alpha**2])", "return 2.0 * X * np.array([1.0, self.alpha])"),), "ScaledQuadratic", ("ScaledQuadratic.grad.gradcheck",)),
+    Bug("scaled Hessian drops the factor 2", L, (("H = np.diag([2.0, 2.0 * self.alpha**2])", "H = np.diag([1.0, self.alpha**2])"),), "ScaledQuadratic", ("ScaledQuadratic.hessian.gradcheck",)),
+    # ---- SquarePhysics
+    Bug("square grad 2 x1^3 for 4 x1^3", L, (("4.0 * X[:, 1] ** 3", "2.0 * X[:, 1] ** 3"),), "SquarePhysics", ("SquarePhysics.grad.gradcheck",)),
+    Bug("square Hessian 4 x1^2 for 12 x1^2", L, (("12.0 * X[:, 1] ** 2", "4.0 * X[:, 1] ** 2"),), "SquarePhysics", ("SquarePhysics.hessian.gradcheck",)),
+    Bug("square Jacobian misses the 2 of 2 x1", L, (("J[:, 1, 1] = 2.0 * X[:, 1]", "J[:, 1, 1] = X[:, 1]"),), "SquarePhysics", ("SquarePhysics.physics_jacobian.gradcheck",)),
+    Bug("square inverse always takes the positive root", L, (("sign = np.where(X02[:, 1] < 0, -1.0, 1.0)", "sign = 1.0"),), "SquarePhysics", ("SquarePhysics.physics_inverse.branch",)),
+    Bug("square inverse takes the branch of y, not of x0", L, (("sign = np.where(X02[:, 1] < 0, -1.0, 1.0)", "sign = np.where(Y2[:, 0] < 0, -1.0, 1.0)"),), "SquarePhysics", ("SquarePhysics.physics_inverse.branch",)),
+    Bug("square grad_y forgets the 2", L, (("return 2.0 * Y\n", "return Y\n"),), "SquarePhysics", ("SquarePhysics.y_derivatives.gradcheck",)),
+    # ---- GaussianWells
+    Bug("wells Hessian of the notebook (drops both factors of 2)", L, (("4.0 * weighted / w2**2", "1.0 * weighted / w2**2"), ("diag = np.sum(-2.0 * weighted / w2, axis=1)", "diag = np.sum(-1.0 * weighted / w2, axis=1)")), "GaussianWells", ("GaussianWells.hessian.gradcheck", "GaussianWells.reference")),
+    Bug("wells Hessian with the inner product D^T D for the outer D D^T", L, (('outer = np.einsum("npi,npj,np->nij", D, D, 4.0 * weighted / w2**2)', 'outer = np.einsum("npi,npi,np->n", D, D, 4.0 * weighted / w2**2)[:, None, None] * np.eye(self.d)'),), "GaussianWells", ("GaussianWells.hessian.gradcheck",)),
+    Bug("wells grad with the wrong sign", L, (("-2.0 * weighted / self.widths**2, D)", "2.0 * weighted / self.widths**2, D)"),), "GaussianWells", ("GaussianWells.grad.gradcheck",)),
+    Bug("wells grad divides by w, not w^2", L, (("-2.0 * weighted / self.widths**2, D)", "-2.0 * weighted / self.widths, D)"),), "GaussianWells", ("GaussianWells.grad.gradcheck",)),
+    # ---- Rosenbrock
+    Bug("rosenbrock grad forgets each coordinate's second term", L, (("G[:, 1:] += 2.0 * self.b * r", "G[:, 1:] += 0.0 * r"),), "Rosenbrock", ("Rosenbrock.grad.gradcheck",)),
+    Bug("rosenbrock Hessian off-diagonal sign", L, (("H[:, i, i + 1] = -4.0 * self.b * head", "H[:, i, i + 1] = 4.0 * self.b * head"), ("H[:, i + 1, i] = -4.0 * self.b * head", "H[:, i + 1, i] = 4.0 * self.b * head")), "Rosenbrock", ("Rosenbrock.hessian.gradcheck",)),
+    Bug("rosenbrock Hessian misses 2b on later diagonal entries", L, (("H[:, i + 1, i + 1] += 2.0 * self.b", "pass"),), "Rosenbrock", ("Rosenbrock.hessian.gradcheck",)),
+    Bug("rosenbrock Hessian only upper off-diagonal (not symmetric)", L, (("H[:, i + 1, i] = -4.0 * self.b * head", "pass"),), "Rosenbrock", ("Rosenbrock.hessian.gradcheck",)),
+    # ---- GradientDescent
+    Bug("gd climbs (+ for -)", F, (("return X - self.lr * self.loss.grad(X)", "return X + self.lr * self.loss.grad(X)"),), "GradientDescent", ("GradientDescent.trajectory.notebook", "GradientDescent.trajectory.reference", "GradientDescent.convergence")),
+    Bug("gd forgets the learning rate", F, (("return X - self.lr * self.loss.grad(X)", "return X - self.loss.grad(X)"),), "GradientDescent", ("GradientDescent.trajectory.notebook", "GradientDescent.trajectory.reference")),
+    Bug("gd normalizes by the whole batch's gradient norm", F, (("return X - self.lr * self.loss.grad(X)", "return X - self.lr * self.loss.grad(X) / np.linalg.norm(self.loss.grad(X))"),), "GradientDescent", ("GradientDescent.contract.batch_independence", "GradientDescent.trajectory.reference")),
+    Bug("gd updates the caller's array in place and keeps a reference", F, (("return X - self.lr * self.loss.grad(X)", "self.X_seen = getattr(self, 'X_seen', X)\n        self.X_seen -= self.lr * self.loss.grad(self.X_seen)\n        return self.X_seen"),), "GradientDescent", ("GradientDescent.contract.refit",)),
+    # ---- Momentum
+    Bug("momentum adds the gradient (climbs)", F, (("self.v_ = self.momentum * self.v_ - self.lr * self.loss.grad(X)", "self.v_ = self.momentum * self.v_ + self.lr * self.loss.grad(X)"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.zero_momentum", "Momentum.convergence")),
+    Bug("momentum moves against the velocity", F, (("return X + self.v_", "return X - self.v_"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.zero_momentum")),
+    Bug("momentum resets the velocity every step", F, (("self.v_ = self.momentum * self.v_ - self.lr * self.loss.grad(X)", "self.v_ = -self.lr * self.loss.grad(X)"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.convergence")),
+    Bug("momentum velocity created lazily, surviving into the next fit", F, (("self.v_ = np.zeros_like(X)", "pass"), ("self.v_ = self.momentum * self.v_ - self.lr", "if not hasattr(self, 'v_'):\n            self.v_ = np.zeros_like(X)\n        self.v_ = self.momentum * self.v_ - self.lr")), "Momentum", ("Momentum.contract.refit",)),
+    Bug("momentum scales the velocity by lr twice", F, (("return X + self.v_", "return X + self.lr * self.v_"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.zero_momentum")),
+]
+
+
+def test_every_exercise_has_two_variants():
+    from grader.registry import exercises
+
+    counts = {e: sum(b.exercise == e for b in CATALOGUE) for e in exercises()}
+    assert all(n >= 2 for n in counts.values()), counts
+
+
+@pytest.mark.parametrize("bug", CATALOGUE, ids=lambda b: b.name)
+def test_variant_loses_points(bug, tmp_path):
+    folder = variant(tmp_path, {bug.file: list(bug.edits)})
+    results = grade(folder, pattern=bug.exercise + ".")
+    earned = sum(r.score for r in results.values())
+    possible = sum(r.max_score for r in results.values())
+    assert earned < possible, f"{bug.name}: full marks ({earned}/{possible}) for a wrong answer"
+    for name in bug.fails:
+        result = results[name]
+        assert result.status == "failed", f"{bug.name}: {name} should fail but passed"
+        assert result.kind in ("wrong", "bad_output"), f"{bug.name}: {name} failed as {result.kind}: {result.output}"
+        if result.visibility == "visible":
+            assert "expected" in result.output.lower() or "Hint" in result.output, result.output
+
+
+def test_a_bug_costs_only_its_own_exercise(tmp_path):
+    """The notebook's Hessian loses GaussianWells points and nothing else."""
+    bug = next(b for b in CATALOGUE if b.name.startswith("wells Hessian of the notebook"))
+    results = grade(variant(tmp_path, {bug.file: list(bug.edits)}))
+    lost = {r.exercise for r in results.values() if r.status == "failed"}
+    assert lost == {"GaussianWells"}, {r.name: r.output for r in results.values() if r.status == "failed"}
+    message = results["GaussianWells.hessian.gradcheck"].output
+    assert "relative error" in message and "factors of 2" in message

@@ -1,0 +1,24 @@
+"""Every grader check as a pytest test, so that ``-k``, ``-x`` and ``--pdb`` work on them.
+
+    pytest tests/test_checks.py                         # the reference solutions: all pass
+    pytest tests/test_checks.py --target lessons -k GaussianWells --pdb
+
+Student exceptions are not wrapped here (debug mode), so ``--pdb`` stops inside your code.
+"""
+
+import pytest
+
+from grader import engine
+from grader.registry import all_checks
+
+
+@pytest.fixture(scope="module")
+def targets(request):
+    folder = request.config.getoption("--target") or engine.SOLUTIONS
+    return engine.make_targets(engine.check_layout(folder), debug=True)
+
+
+@pytest.mark.parametrize("check", all_checks(), ids=lambda c: c.name)
+def test_check(check, targets):
+    target, reference = targets
+    check.run(target, reference)
