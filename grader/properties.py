@@ -35,7 +35,11 @@ def run_property(test, max_examples: int | None = None, **strategies) -> None:
     """
     run = given(**strategies)(settings(GRADING, max_examples=max_examples or GRADING.max_examples)(test))
     try:
-        run()
+        try:
+            run()
+        except ExceptionGroup as group:  # several distinct failures: a crash or wrong shape is the root cause
+            errors = sorted(group.exceptions, key=lambda e: not hasattr(e, "kind"))
+            raise errors[0] from None
     except Exception as exc:
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("Falsifying example")]
         if notes and exc.args and getattr(exc, "kind", None) not in ("not_implemented", "missing", "import"):

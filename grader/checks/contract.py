@@ -138,4 +138,5 @@ def same_hyperparameters_property(name: str, other: str, name_kwargs: dict, othe
 
         run_property(prop, max_examples=15, X0=points(2), lr=floats(0.01, 1.0))
 
+    body.__doc__ = f"{why}: the same iterates for any start and learning rate."
     return body

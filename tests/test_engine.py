@@ -1,0 +1,188 @@
+"""The engine end to end: full marks for solutions, zero for stubs, hostile targets, CLI, JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from grader import engine
+from grader.cli import main
+from grader.registry import all_checks
+
+from .helpers import grade, variant
+
+
+def test_solutions_get_full_marks():
+    results = grade(engine.SOLUTIONS)
+    failed = {n: r.output for n, r in results.items() if r.status != "passed"}
+    assert not failed
+    assert len(results) == len(all_checks())
+
+
+def test_untouched_lessons_score_zero_saying_not_implemented():
+    results = grade(engine.LESSONS)
+    assert sum(r.score for r in results.values()) == 0
+    for r in results.values():
+        assert r.kind == "not_implemented", (r.name, r.kind, r.output)
+        assert "not implemented yet" in r.output
+
+
+def test_checks_have_unique_names_points_and_docs():
+    checks = all_checks()
+    assert len({c.name for c in checks}) == len(checks)
+    for c in checks:
+        assert c.points > 0 and c.doc, c.name
+    assert any(c.hidden for c in checks) and any(not c.hidden for c in checks)
+
+
+# --------------------------------------------------------------------------- hostile targets
+LANDSCAPES, FIRST_ORDER = "landscapes.py", "first_order.py"
+
+
+def _lost(results):
+    return {r.exercise for r in results.values() if r.status != "passed"}
+
+
+def test_syntax_error_costs_that_module_only(tmp_path):
+    folder = variant(tmp_path, {FIRST_ORDER: [("class Momentum(BaseOptimizer):", "class Momentum(BaseOptimizer)")]})
+    results = grade(folder)
+    assert _lost(results) == {"GradientDescent", "Momentum"}
+    r = results["Momentum.trajectory.reference"]
+    assert r.kind == "import" and "could not import first_order.py" in r.output and "SyntaxError" in r.output
+
+
+def test_missing_file_and_missing_class(tmp_path):
+    folder = variant(tmp_path, {LANDSCAPES: [("class Rosenbrock(Landscape):", "class Rosenbrok(Landscape):")]})
+    (folder / FIRST_ORDER).unlink()
+    results = grade(folder)
+    assert _lost(results) == {"Rosenbrock", "GradientDescent", "Momentum"}
+    assert "has no class Rosenbrock" in results["Rosenbrock.grad.gradcheck"].output
+    assert "first_order.py is missing" in results["Momentum.convergence"].output
+
+
+def test_exception_names_the_method_and_line(tmp_path):
+    folder = variant(tmp_path, {LANDSCAPES: [("return 2.0 * X * np.array([1.0, self.alpha**2])", "return 2.0 * X * np.array([1.0, self.alpha**2]) / 0 + {}[1]")]})
+    r = grade(folder, "ScaledQuadratic.grad")["ScaledQuadratic.grad.gradcheck"]
+    assert r.kind == "error"
+    assert "ScaledQuadratic.grad raised KeyError" in r.output and "landscapes.py, line" in r.output
+
+
+def test_endless_loop_times_out_and_the_rest_still_runs(tmp_path):
+    folder = variant(tmp_path, {LANDSCAPES: [("return 2.0 * X * np.array([1.0, self.alpha**2])", "while True:\n            pass")]})
+    results = grade(folder, call_seconds=0.5)
+    assert _lost(results) == {"ScaledQuadratic"}
+    r = results["ScaledQuadratic.grad.gradcheck"]
+    assert r.kind == "timeout" and "did not finish within 0.5 s" in r.output
+    assert r.seconds < 5  # one timeout, not one per Hypothesis example
+
+
+def test_endless_loop_that_swallows_exceptions_still_times_out(tmp_path):
+    loop = "while True:\n            try:\n                pass\n            except Exception:\n                pass"
+    folder = variant(tmp_path, {FIRST_ORDER: [("return X - self.lr * self.loss.grad(X)", loop)]})
+    results = grade(folder, "GradientDescent.trajectory", call_seconds=0.5)
+    assert all(r.kind == "timeout" for r in results.values())
+
+
+def test_wrong_shape_and_nan_are_named(tmp_path):
+    folder = variant(
+        tmp_path,
+        {LANDSCAPES: [
+            ("return np.stack([2.0 * X[:, 0], 4.0 * X[:, 1] ** 3], axis=1)", "return np.stack([2.0 * X[:, 0], 4.0 * X[:, 1] ** 3], axis=0)"),
+            ("return X @ S.T - self.b", "return X @ S.T - self.b + np.nan"),
+        ]},
+    )
+    results = grade(folder)
+    square = results["SquarePhysics.grad.gradcheck"]
+    assert square.kind == "bad_output" and "returned shape (2, " in square.output and "expected (" in square.output
+    quad = results["Quadratic.grad.gradcheck"]
+    assert "NaN" in quad.output
+    assert _lost(results) == {"SquarePhysics", "Quadratic"}
+
+
+def test_sys_exit_and_printing_do_not_stop_the_run(tmp_path):
+    folder = variant(tmp_path, {LANDSCAPES: [
+        ("return 2.0 * X * np.array([1.0, self.alpha**2])", "import sys\n        print('ALL TESTS PASSED ' * 100)\n        sys.exit(0)"),
+    ]})
+    results = grade(folder)
+    r = results["ScaledQuadratic.grad.gradcheck"]
+    assert r.status == "failed" and "SystemExit" in r.output
+    assert _lost(results) == {"ScaledQuadratic"}
+
+
+def test_import_time_crash_and_output(tmp_path, capsys):
+    folder = variant(tmp_path, {FIRST_ORDER: [("import numpy as np\n", "import numpy as np\nprint('fake score: 100')\nraise RuntimeError('boom at import')\n")]})
+    results = grade(folder)
+    assert _lost(results) == {"GradientDescent", "Momentum"}
+    assert "boom at import" in results["GradientDescent.convergence"].output
+    assert "fake score" not in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- CLI and JSON
+def test_cli_exit_codes_and_json(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    assert main(["check", str(engine.SOLUTIONS), "--json", str(out), "-q"]) == 0
+    data = json.loads(out.read_text())
+    assert data["score"] == sum(c.points for c in all_checks())
+    test = data["tests"][0]
+    assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
+    assert {t["visibility"] for t in data["tests"]} == {"visible", "hidden"}
+
+    assert main(["check", str(engine.LESSONS), "-q"]) == 1
+    table = capsys.readouterr().out
+    assert "Quadratic" in table and "not implemented yet" in table and "total" in table
+
+    assert main(["check", str(tmp_path / "nope")]) == 2
+    assert main(["check", str(tmp_path)]) == 2  # a folder, but not laid out like lessons/
+    err = capsys.readouterr().err
+    assert "is not a folder" in err and "not laid out like lessons/" in err
+
+
+def test_hidden_check_output_does_not_leak(tmp_path):
+    bug = [("4.0 * weighted / w2**2", "1.0 * weighted / w2**2")]
+    folder = variant(tmp_path, {LANDSCAPES: bug})
+    out = tmp_path / "results.json"
+    assert main(["check", str(folder), "--json", str(out), "-q", "-k", "GaussianWells"]) == 1
+    hidden = next(t for t in json.loads(out.read_text())["tests"] if t["name"] == "GaussianWells.reference")
+    assert hidden["status"] == "failed" and hidden["output"] == "failed (hidden check)"
+
+
+def test_two_runs_give_identical_json_apart_from_timings(tmp_path):
+    bug = [("return X + self.v_", "return X - self.v_")]
+    folder = variant(tmp_path, {FIRST_ORDER: bug})
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"r{i}.json"
+        main(["check", str(folder), "--json", str(out), "-q"])
+        data = json.loads(out.read_text())
+        data.pop("execution_time")
+        outputs.append(data)
+    assert outputs[0] == outputs[1]
+
+
+def test_json_is_valid_after_every_check(tmp_path):
+    """Partial results: the file is rewritten atomically after each check."""
+    out = tmp_path / "results.json"
+    script = (
+        "import json, sys\n"
+        "from grader import cli, report\n"
+        "real = report.write_json\n"
+        "count = [0]\n"
+        "def spy(path, data):\n"
+        "    real(path, data); json.loads(open(path).read()); count[0] += 1\n"
+        "    if count[0] == 5: raise SystemExit(9)\n"
+        "report.write_json = spy\n"
+        f"cli.main(['check', {str(engine.SOLUTIONS)!r}, '--json', {str(out)!r}, '-q'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=engine.REPO, capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    data = json.loads(out.read_text())
+    assert len(data["tests"]) == 4 and "partial results" in data["output"]
+
+
+@pytest.mark.parametrize("args", [["list"], ["build-lessons", "--check"]])
+def test_other_commands(args, capsys):
+    assert main(args) == 0
+    assert capsys.readouterr().out
