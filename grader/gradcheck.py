@@ -18,13 +18,17 @@ How it measures (the same rules the grader uses):
   ``h = 1e-5`` for a Hessian or Jacobian (from gradient or function values).
 - For each point (row of ``X``) the relative error is
 
-      err = |analytic - numeric| / max(|analytic| + |numeric|, floor)
+      err = |analytic - numeric| / max(|analytic| + |numeric|, NOISE_FACTOR * noise / tol)
 
-  with Frobenius norms over the whole gradient / Hessian / Jacobian of that point, and
-  ``floor = 1e-8 * max(1, |values|)`` so that a point where the derivative vanishes does
-  not turn rounding noise into a huge ratio. A correct derivative gives ``err`` around
-  1e-9 or less; a wrong one (a lost factor of 2, a sign, a transpose) gives 1e-2 to 1.
-  The default threshold is ``tol = 1e-6`` (``1e-5`` for second derivatives).
+  with Frobenius norms over the whole gradient / Hessian / Jacobian of that point. Here
+  ``noise = |numeric(h) - numeric(2 h)| + eps * |f| / h`` estimates the error of the
+  differences themselves (how much they move when the step doubles, plus rounding in the
+  function values), so at a point where the derivative vanishes,
+  and the differences are nothing but truncation and rounding, the check does not turn that
+  noise into a huge ratio. A correct derivative gives ``err`` around 1e-9 or less; a wrong
+  one (a lost factor of 2, a sign, a transpose) gives 1e-2 to 1. The default threshold is
+  ``tol = 1e-6`` (``1e-5`` for second derivatives). The criterion is scale-free: multiplying
+  the function by any constant changes no verdict.
 - A failure names the point with the largest error, the entry (component) where the two
   differ most, and both values there.
 
@@ -45,6 +49,7 @@ GRAD_STEP = 1e-6
 SECOND_STEP = 1e-5
 GRAD_TOL = 1e-6
 SECOND_TOL = 1e-5
+NOISE_FACTOR = 10.0
 
 
 def _batch(X) -> Array:
@@ -63,13 +68,17 @@ def _shifted(X: Array, h: float) -> Array:
     return np.stack([X[None] + E, X[None] - E])
 
 
-def _central(fun: Callable, X: Array, h: float) -> Array:
-    """Central differences of ``fun: (N, d) -> (N, *out)`` for all columns: ``(n, *out, d)``."""
+def _central(fun: Callable, X: Array, h: float, with_rounding: bool = False):
+    """Central differences of ``fun: (N, d) -> (N, *out)`` for all columns: ``(n, *out, d)``;
+    with ``with_rounding``, also the rounding error they may carry, ``eps * |values| / h``."""
     n, d = X.shape
     values = np.asarray(fun(_shifted(X, h).reshape(2 * d * n, d)), dtype=np.float64)
     values = values.reshape(2, d, n, *values.shape[1:])
-    diff = (values[0] - values[1]) / (2.0 * h)  # (d, n, *out)
-    return np.moveaxis(diff, 0, -1)
+    diff = np.moveaxis((values[0] - values[1]) / (2.0 * h), 0, -1)  # (n, *out, d)
+    if not with_rounding:
+        return diff
+    rounding = np.finfo(np.float64).eps * np.moveaxis(np.maximum(np.abs(values[0]), np.abs(values[1])), 0, -1) / h
+    return diff, rounding
 
 
 def numerical_gradient(f: Callable, X, h: float = GRAD_STEP) -> Array:
@@ -80,6 +89,14 @@ def numerical_gradient(f: Callable, X, h: float = GRAD_STEP) -> Array:
 def numerical_jacobian(F: Callable, X, h: float = SECOND_STEP) -> Array:
     """Jacobians ``(n, m, d)`` of ``F: (n, d) -> (n, m)`` by central differences: ``J[:, k, j] = dF_k/dx_j``."""
     return _central(F, _batch(X), h)
+
+
+def differences(fun: Callable, X, h: float) -> tuple[Array, Array]:
+    """Central differences ``D(h)`` of ``fun`` with step ``h``, and an estimate of their error:
+    ``|D(h) - D(2 h)|`` (truncation) plus ``eps * |fun| / h`` (rounding), per entry."""
+    X = _batch(X)
+    numeric, rounding = _central(fun, X, h, with_rounding=True)
+    return numeric, np.abs(numeric - _central(fun, X, 2.0 * h)) + rounding
 
 
 @dataclass
@@ -132,10 +149,11 @@ class GradCheckResult:
         return self
 
 
-def compare(what: str, analytic, numeric, X, tol: float, scale=None) -> GradCheckResult:
+def compare(what: str, analytic, numeric, X, tol: float, noise=None) -> GradCheckResult:
     """Compare per-point derivatives ``analytic`` and ``numeric``, both ``(n, ...)``, by relative error.
 
-    ``scale: (n,)`` sets the floor of the denominator (default: the numeric values' size).
+    ``noise`` (same shape) is the expected error of ``numeric`` (see ``differences``); without
+    it the two are compared as exact values (e.g. against a reference implementation).
     """
     X = _batch(X)
     numeric = np.asarray(numeric, dtype=np.float64)
@@ -148,9 +166,9 @@ def compare(what: str, analytic, numeric, X, tol: float, scale=None) -> GradChec
     n = X.shape[0]
     diff = (analytic - numeric).reshape(n, -1)
     size = np.linalg.norm(analytic.reshape(n, -1), axis=1) + np.linalg.norm(numeric.reshape(n, -1), axis=1)
-    if scale is None:
-        scale = np.max(np.abs(numeric.reshape(n, -1)), axis=1, initial=0.0)
-    floor = 1e-8 * np.maximum(1.0, np.abs(scale))
+    floor = np.full(n, 1e-300)
+    if noise is not None:
+        floor = np.maximum(floor, NOISE_FACTOR * np.linalg.norm(np.reshape(noise, (n, -1)), axis=1) / tol)
     errors = np.linalg.norm(diff, axis=1) / np.maximum(size, floor)
     worst = int(np.argmax(errors)) if n else 0
     flat = int(np.argmax(np.abs(diff[worst]))) if diff.size else 0
@@ -175,16 +193,15 @@ def _problem(what: str, X: Array, tol: float, problem: str) -> GradCheckResult:
 def check_gradient(f: Callable, grad: Callable, X, h: float = GRAD_STEP, tol: float = GRAD_TOL) -> GradCheckResult:
     """Check ``grad(X) -> (n, d)`` against central differences of ``f(X) -> (n,)``."""
     X = _batch(X)
-    values = np.asarray(f(X), dtype=np.float64)
-    return compare("gradient", grad(X), numerical_gradient(f, X, h), X, tol, scale=np.abs(values))
+    numeric, noise = differences(f, X, h)
+    return compare("gradient", grad(X), numeric, X, tol, noise)
 
 
 def check_jacobian(F: Callable, jacobian: Callable, X, h: float = SECOND_STEP, tol: float = SECOND_TOL) -> GradCheckResult:
     """Check ``jacobian(X) -> (n, m, d)`` against central differences of ``F(X) -> (n, m)``."""
     X = _batch(X)
-    values = np.asarray(F(X), dtype=np.float64)
-    scale = np.max(np.abs(values.reshape(len(X), -1)), axis=1)
-    return compare("Jacobian", jacobian(X), numerical_jacobian(F, X, h), X, tol, scale=scale)
+    numeric, noise = differences(F, X, h)
+    return compare("Jacobian", jacobian(X), numeric, X, tol, noise)
 
 
 def check_hessian(grad: Callable, hessian: Callable, X, h: float = SECOND_STEP, tol: float = SECOND_TOL) -> GradCheckResult:
@@ -192,18 +209,15 @@ def check_hessian(grad: Callable, hessian: Callable, X, h: float = SECOND_STEP, 
     and that it is symmetric (to the same relative tolerance)."""
     X = _batch(X)
     H = np.asarray(hessian(X), dtype=np.float64)
-    g = np.asarray(grad(X), dtype=np.float64)
-    scale = np.max(np.abs(g), axis=1)
-    result = compare("Hessian", H, numerical_jacobian(grad, X, h), X, tol, scale=scale)
-    if result.problem or H.ndim != 3:
+    numeric, noise = differences(grad, X, h)
+    result = compare("Hessian", H, numeric, X, tol, noise)
+    if result.problem or not result.ok:
         return result
-    asym = compare("Hessian symmetry", H, np.swapaxes(H, 1, 2), X, tol, scale=scale)
-    if not asym.ok and result.ok:
+    asym = compare("Hessian symmetry", H, np.swapaxes(H, 1, 2), X, tol, noise)
+    if not asym.ok:
         i, j = asym.entry
         asym.problem = (
             f"the Hessian is not symmetric at point {np.array2string(asym.point, precision=6)} (row {asym.worst}): "
             f"H[{i}, {j}] = {asym.analytic:.8g} but H[{j}, {i}] = {asym.numeric:.8g}"
         )
-        asym.ok = False
-        return asym
-    return result
+    return asym if not asym.ok else result

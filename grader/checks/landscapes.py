@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from ..gradcheck import GRAD_TOL, SECOND_TOL, compare, numerical_gradient, numerical_jacobian
+from ..gradcheck import GRAD_STEP, GRAD_TOL, SECOND_STEP, SECOND_TOL, compare, differences
 from ..properties import log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 
@@ -89,6 +89,14 @@ LANDSCAPES = {
 }
 
 
+def against_differences(what: str, analytic, fun, X, second: bool = False):
+    """``analytic`` against central differences of the reference function ``fun`` (a first
+    derivative from values, or a second from first derivatives), with the toolkit's rules."""
+    step, tol = (SECOND_STEP, SECOND_TOL) if second else (GRAD_STEP, GRAD_TOL)
+    numeric, noise = differences(fun, X, step)
+    return compare(what, analytic, numeric, X, tol, noise)
+
+
 def _shape_of_one_point(handle, method: str, x, expected_shape) -> None:
     got = handle.call(method, x)
     expect(
@@ -111,8 +119,7 @@ def _register(name: str, cases, grad_hint: str, hess_hint: str, hidden_cases: li
         def prop(case):
             kwargs, X = case
             mine, theirs = t.landscape(name, **kwargs), ref.landscape(name, **kwargs)
-            values = theirs(X)
-            result = compare("gradient", mine.grad(X), numerical_gradient(theirs, X), X, GRAD_TOL, scale=np.abs(values))
+            result = against_differences("gradient", mine.grad(X), theirs, X)
             _fail(result, grad_hint)
             _shape_of_one_point(mine, "grad", X[0], X[0].shape)
 
@@ -125,9 +132,7 @@ def _register(name: str, cases, grad_hint: str, hess_hint: str, hidden_cases: li
         def prop(case):
             kwargs, X = case
             mine, theirs = t.landscape(name, **kwargs), ref.landscape(name, **kwargs)
-            H = mine.hessian(X)
-            g = theirs.grad(X)
-            result = compare("Hessian", H, numerical_jacobian(theirs.grad, X), X, SECOND_TOL, scale=np.max(np.abs(g), axis=1))
+            result = against_differences("Hessian", mine.hessian(X), theirs.grad, X, second=True)
             _fail(result, hess_hint)
             _shape_of_one_point(mine, "hessian", X[0], X[0].shape * 2)
 
@@ -165,9 +170,7 @@ def square_jacobian(t, ref):
     def prop(X):
         mine, theirs = t.landscape("SquarePhysics"), ref.landscape("SquarePhysics")
         J = mine.call("physics_jacobian", X, shape=(len(X), 2, 2))
-        physics = theirs.method("physics")
-        numeric = numerical_jacobian(physics, X)
-        result = compare("Jacobian", J, numeric, X, SECOND_TOL, scale=np.max(np.abs(physics(X)), axis=1))
+        result = against_differences("Jacobian", J, theirs.method("physics"), X, second=True)
         _fail(result, "J[k, i] = dy_k/dx_i: rows are outputs, columns inputs; dy1/dx1 = 2 x1")
         _shape_of_one_point(mine, "physics_jacobian", X[0], (2, 2))
 
@@ -208,9 +211,9 @@ def square_y_derivatives(t, ref):
         mine, theirs = t.landscape("SquarePhysics"), ref.landscape("SquarePhysics")
         loss_y, grad_y = theirs.method("loss_y"), theirs.method("grad_y")
         g = mine.call("grad_y", Y, shape=Y.shape)
-        _fail(compare("gradient in y", g, numerical_gradient(loss_y, Y), Y, GRAD_TOL, scale=np.abs(loss_y(Y))), "dL/dy of |y|^2 is 2 y")
+        _fail(against_differences("gradient in y", g, loss_y, Y), "dL/dy of |y|^2 is 2 y")
         H = mine.call("hessian_y", Y, shape=(len(Y), 2, 2))
-        _fail(compare("Hessian in y", H, numerical_jacobian(grad_y, Y), Y, SECOND_TOL, scale=np.max(np.abs(grad_y(Y)), axis=1)), "the Hessian of |y|^2 is 2 I, one copy per row")
+        _fail(against_differences("Hessian in y", H, grad_y, Y, second=True), "the Hessian of |y|^2 is 2 I, one copy per row")
 
     run_property(prop, Y=points(2, lo=-5, hi=5))
 
