@@ -21,6 +21,8 @@ from .registry import all_checks
 
 def _select(pattern: str | None):
     checks = all_checks()
+    if pattern and pattern in {c.exercise for c in checks}:  # an exercise's name: exactly its checks
+        return [c for c in checks if c.exercise == pattern]
     if pattern:
         checks = [c for c in checks if pattern.lower() in c.name.lower() or fnmatch.fnmatch(c.name, pattern)]
     return checks
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="grade a folder laid out like lessons/ (default: lessons/)")
     p.add_argument("path", nargs="?", help="the folder to grade (default: lessons/)")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope results.json to FILE, updated after every check")
-    p.add_argument("-k", metavar="PATTERN", help="run only the checks whose name contains PATTERN (or matches it as a glob)")
+    p.add_argument("-k", metavar="PATTERN", help="run only one exercise's checks (-k Quadratic), or those whose name contains PATTERN or matches it as a glob")
     p.add_argument("--show-hidden", action="store_true", help="show the messages of hidden checks (instructors)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress dots")
     p.set_defaults(func=cmd_check)

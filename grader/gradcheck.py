@@ -2,6 +2,7 @@
 
 Use it on your own functions while you work, for example::
 
+    import numpy as np
     from grader.gradcheck import check_gradient, check_hessian
     from lessons.landscapes import GaussianWells
 
@@ -27,7 +28,8 @@ How it measures (the same rules the grader uses):
   and the differences are nothing but truncation and rounding, the check does not turn that
   noise into a huge ratio. A correct derivative gives ``err`` around 1e-9 or less; a wrong
   one (a lost factor of 2, a sign, a transpose) gives 1e-2 to 1. The default threshold is
-  ``tol = 1e-6`` (``1e-5`` for second derivatives). The criterion is scale-free: multiplying
+  ``tol = 1e-6`` for gradients, ``1e-5`` for Hessians and Jacobians (differences of
+  gradients or vector functions, taken with the larger step). The criterion is scale-free: multiplying
   the function by any constant changes no verdict.
 - A failure names the point with the largest error, the entry (component) where the two
   differ most, and both values there.

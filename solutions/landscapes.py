@@ -219,6 +219,8 @@ class SquarePhysics(Landscape):
         """
         Y2, single = as_batch(Y, 2, name="Y")
         X02, _ = as_batch(X0, 2, name="X0")
+        if len(X02) != len(Y2):
+            raise ValueError(f"Y has {len(Y2)} rows but X0 has {len(X02)}: one guide per target")
         if np.any(Y2[:, 1] < 0):
             rows = np.flatnonzero(Y2[:, 1] < 0)
             raise ValueError(f"y1 < 0 has no real preimage under y1 = x1^2 (rows {rows.tolist()})")
@@ -342,7 +344,7 @@ class Rosenbrock(Landscape):
     """The Rosenbrock function in any dimension ``d >= 2`` (the chained form).
 
     ``L(x) = sum_{i=0}^{d-2} [ b (x_{i+1} - x_i^2)^2 + (a - x_i)^2 ]`` with ``a = 1, b = 100``.
-    Its minimum is ``L = 0`` at ``x = (a, a^2, ...) = (1, ..., 1)``, at the end of a long,
+    With ``a = 1`` its minimum is ``L = 0`` at ``x = (1, ..., 1)``, at the end of a long,
     curved, flat-bottomed valley.
 
     Args:
