@@ -151,6 +151,7 @@ class BaseOptimizer:
                 if self.store_history:
                     history.append(X.copy())
                     losses.append(np.asarray(self.loss(X), dtype=np.float64))
+            final_loss = np.asarray(self.loss(X), dtype=np.float64)
         if diverged.any():
             warnings.warn(
                 f"{name}: {diverged.sum()} of {n} starts diverged to inf/NaN and were stopped at their "
@@ -163,7 +164,7 @@ class BaseOptimizer:
             return a[0] if single else a
 
         self.X_ = shaped(X)
-        self.loss_ = shaped(np.asarray(self.loss(X), dtype=np.float64))
+        self.loss_ = shaped(final_loss)
         self.n_iter_ = shaped(n_iter)
         self.converged_ = shaped(converged)
         self.diverged_ = shaped(diverged)
