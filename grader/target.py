@@ -36,7 +36,7 @@ Array = np.ndarray
 #: the course modules and the exercise classes each one defines
 MODULES: dict[str, tuple[str, ...]] = {
     "landscapes": ("Quadratic", "ScaledQuadratic", "SquarePhysics", "GaussianWells", "Rosenbrock"),
-    "first_order": ("GradientDescent", "Momentum"),
+    "first_order": ("GradientDescent", "Momentum", "Langevin", "AdaGrad", "RMSprop", "Adam"),
 }
 #: modules that are given code, not exercises, but that the exercises import
 SUPPORT_MODULES = ("base",)
@@ -101,29 +101,40 @@ class LandscapeSpec:
     kwargs: tuple = ()
     source: str = "target"
     hide: tuple[str, ...] = ()
+    scale: float = 1.0
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "kwargs": dict(self.kwargs), "source": self.source, "hide": list(self.hide)}
+        return {"name": self.name, "kwargs": dict(self.kwargs), "source": self.source, "hide": list(self.hide), "scale": self.scale}
+
+    def scaled(self, c: float) -> "LandscapeSpec":
+        """The same landscape with its loss (and so its derivatives) multiplied by ``c``."""
+        return LandscapeSpec(self.name, self.kwargs, self.source, self.hide, self.scale * c)
 
 
 def _freeze(kwargs: dict) -> tuple:
     return tuple(sorted(kwargs.items()))
 
 
-class _Restricted:
-    """A landscape with some methods hidden (to check that optimizers refuse it)."""
+class _Adapted:
+    """A landscape seen through the grader: some methods hidden (to check that optimizers
+    refuse it), and the loss and its derivatives multiplied by ``scale``."""
 
-    def __init__(self, inner, hide):
-        self._inner, self._hide = inner, frozenset(hide)
+    _DERIVATIVES = ("grad", "hessian")
+
+    def __init__(self, inner, hide=(), scale=1.0):
+        self._inner, self._hide, self._scale = inner, frozenset(hide), float(scale)
         self.d = getattr(inner, "d", None)
 
     def __call__(self, X):
-        return self._inner(X)
+        return self._scale * np.asarray(self._inner(X))
 
     def __getattr__(self, name):
         if name in self._hide:
             raise AttributeError(name)
-        return getattr(self._inner, name)
+        attr = getattr(self._inner, name)
+        if name in self._DERIVATIVES and self._scale != 1.0:
+            return lambda X: self._scale * np.asarray(attr(X))
+        return attr
 
 
 # ----------------------------------------------------------------------------- runner
@@ -195,7 +206,9 @@ class Runner:
     def landscape(self, spec: dict):
         runner = self.reference if spec["source"] == "reference" and self.reference else self
         obj = runner._guarded(spec["name"], lambda: runner._class(spec["name"])(**spec["kwargs"]))
-        return _Restricted(obj, spec["hide"]) if spec["hide"] else obj
+        if spec["hide"] or spec["scale"] != 1.0:
+            return _Adapted(obj, spec["hide"], spec["scale"])
+        return obj
 
     # --------------------------------------------------------------- calling student code
     def _guarded(self, where: str, thunk):

@@ -100,6 +100,14 @@ class BaseOptimizer:
         if self.max_iter < 0:
             raise ValueError(f"{name}: max_iter must be >= 0, got {self.max_iter}")
 
+    def _check_range(self, attr: str, low: float, high: float = np.inf) -> None:
+        """Refuse a hyperparameter ``attr`` that is not a real number in ``[low, high)``."""
+        value, name = getattr(self, attr), type(self).__name__
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name}: {attr} must be a real number, got {value!r}")
+        if not (low <= value < high):
+            raise ValueError(f"{name}: {attr} must be in [{low}, {high}), got {value}")
+
     @staticmethod
     def _check_start(X0) -> tuple[Array, bool]:
         try:

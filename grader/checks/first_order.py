@@ -1,35 +1,96 @@
-"""Checks for lesson 2's first optimizers: GradientDescent and Momentum.
+"""Checks for lesson 2: GradientDescent, Momentum, Langevin, AdaGrad, RMSprop, Adam.
 
-Optimizers are always run on the reference landscapes, so a wrong gradient in
-lesson 1 never costs points here.
+Optimizers always run on the reference landscapes, so a wrong gradient in lesson 1
+never costs points here.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import strategies as st
 
-from ..registry import check, expect
+from ..properties import floats, log_uniform, points, run_property
+from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, register_contract, same_hyperparameters_property, same_path
+from .contract import WELLS, max_gap, register_contract, same_hyperparameters_property, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
 STRETCHED = LandscapeSpec("Quadratic", (("A", np.diag([1.0, 10.0])), ("b", np.array([1.0, 1.0]))), "reference")
+BOWL2 = LandscapeSpec("Quadratic", (("A", np.eye(2)), ("b", np.zeros(2))), "reference")
 STARTS = np.random.default_rng(2026).uniform(-3, 3, size=(20, 2))
+STRETCHED_STARTS = np.array([[0.0, 0.0], [3.0, -2.0], [-5.0, 4.0]])
 
-GD_HINT = "step against the gradient, X - lr * grad(X): a '+' climbs uphill, a missing lr takes the whole gradient as the step"
-MOMENTUM_HINT = (
-    "v <- momentum * v - lr * grad(X), then return X + v. Usual slips: '+ lr * grad' (climbs), "
-    "X - v (the sign of the velocity), a velocity reset every step (plain GD), v kept from the previous fit"
-)
-
-OPTIMIZERS = {
-    "GradientDescent": ({"lr": 0.1}, GD_HINT),
-    "Momentum": ({"lr": 0.05, "momentum": 0.8}, MOMENTUM_HINT),
+HINTS = {
+    "GradientDescent": "step against the gradient, X - lr * grad(X): a '+' climbs uphill, a missing lr takes the whole gradient as the step",
+    "Momentum": (
+        "v <- momentum * v - lr * grad(X), then return X + v. Usual slips: '+ lr * grad' (climbs), "
+        "X - v (the sign of the velocity), a velocity reset every step (plain GD), v kept from the previous fit"
+    ),
+    "Langevin": (
+        "X - lr * (grad(X) + noise * xi) with xi = self.rng_.standard_normal(X.shape), drawn anew every step. "
+        "Usual slips: the noise not multiplied by lr, noise from np.random (the global state) instead of self.rng_, "
+        "one draw reused for every step"
+    ),
+    "AdaGrad": (
+        "G <- G + g**2 (a running sum, never reset within a fit), then X - lr * g / (sqrt(G) + eps). Usual slips: "
+        "summing g instead of g**2, eps inside the square root, G replaced instead of accumulated"
+    ),
+    "RMSprop": (
+        "v <- decay * v + (1 - decay) * g**2, then X - lr * g / (sqrt(v) + eps). Usual slips: a missing (1 - decay), "
+        "decay and 1 - decay swapped, eps inside the square root"
+    ),
+    "Adam": (
+        "t += 1 first; m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g**2; m_hat = m / (1 - b1**t), "
+        "v_hat = v / (1 - b2**t); X - lr * m_hat / (sqrt(v_hat) + eps). Usual slips: no bias correction, "
+        "the step count starting at 0 or not reset in init_state, eps inside the root, beta1 and beta2 swapped"
+    ),
 }
 
-for _name, (_kwargs, _hint) in OPTIMIZERS.items():
-    register_contract(_name, _kwargs, _hint)
+# Hyperparameters for the contract battery and the reference trajectories (eps large enough
+# that putting it inside or outside the root makes a visible difference).
+CONTRACT = {
+    "GradientDescent": {"lr": 0.1},
+    "Momentum": {"lr": 0.05, "momentum": 0.8},
+    "Langevin": {"lr": 0.1, "noise": 1e-4, "random_state": 0},
+    "AdaGrad": {"lr": 0.5},
+    "RMSprop": {"lr": 0.01, "decay": 0.9},
+    "Adam": {"lr": 0.05},
+}
+PATHS = {
+    "GradientDescent": [(WELLS, {"lr": 0.5}), (ROSENBROCK, {"lr": 1e-3})],
+    "Momentum": [(WELLS, {"lr": 0.3, "momentum": 0.9}), (ROSENBROCK, {"lr": 1e-3, "momentum": 0.9})],
+    "Langevin": [(WELLS, {"lr": 0.3, "noise": 0.5, "random_state": 7}), (ROSENBROCK, {"lr": 1e-3, "noise": 1.0, "random_state": 3})],
+    "AdaGrad": [(WELLS, {"lr": 0.3, "eps": 1e-3}), (ROSENBROCK, {"lr": 0.1, "eps": 1e-3})],
+    "RMSprop": [(WELLS, {"lr": 0.05, "decay": 0.9, "eps": 1e-3}), (ROSENBROCK, {"lr": 0.01, "decay": 0.8, "eps": 1e-3})],
+    "Adam": [(WELLS, {"lr": 0.1, "eps": 1e-3}), (ROSENBROCK, {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-3})],
+}
+ADAPTIVE = ("AdaGrad", "RMSprop", "Adam")
+
+
+def _describe(name: str, spec: LandscapeSpec, kwargs: dict) -> str:
+    args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    land = ", ".join(f"{k}={v}" for k, v in spec.kwargs)
+    return f"{name}({args}) on {spec.name}({land})"
+
+
+for _name in HINTS:
+    register_contract(_name, CONTRACT[_name], HINTS[_name], deterministic=_name != "Langevin", stop_tol=0.05 if _name == "RMSprop" else 1e-3)
+
+
+def _register_paths(name: str) -> None:
+    @check(f"{name}.trajectory.reference", points=3)
+    def paths(t, ref):
+        """The iterates equal the reference's, step by step, on the Gaussian wells (20 starts) and on Rosenbrock."""
+        for spec, kwargs in PATHS[name]:
+            X0 = STARTS if spec is WELLS else np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]])
+            mine = t.fit(name, spec, X0, max_iter=40, tol=0.0, store_history=True, **kwargs)
+            want = ref.fit(name, spec, X0, max_iter=40, tol=0.0, store_history=True, **kwargs)
+            same_path(name, mine.Xs, want.Xs, _describe(name, spec, kwargs), HINTS[name])
+
+
+for _name in HINTS:
+    _register_paths(_name)
 
 
 @check("GradientDescent.trajectory.notebook", points=3)
@@ -40,32 +101,11 @@ def gd_notebook(t, ref):
     expect(
         np.allclose(fit.X, want, rtol=1e-6, atol=0),
         f"after 10 steps from [3, 3] expected about {want.tolist()} (distance 2.63 from the origin), got {fit.X.tolist()}\n"
-        f"  The first step should go to [2.94, 1.92]; yours went to {fit.Xs[1].tolist()}.\n  Hint: {GD_HINT}",
+        f"  The first step should go to [2.94, 1.92]; yours went to {fit.Xs[1].tolist()}.\n  Hint: {HINTS['GradientDescent']}",
     )
 
 
-def _register_reference_path(name: str, kwargs: dict, hint: str) -> None:
-    @check(f"{name}.trajectory.reference", points=3)
-    def path(t, ref):
-        """The iterates equal the reference's, step by step, for 20 starts on the Gaussian wells."""
-        mine = t.fit(name, WELLS, STARTS, max_iter=40, tol=0.0, store_history=True, **kwargs)
-        want = ref.fit(name, WELLS, STARTS, max_iter=40, tol=0.0, store_history=True, **kwargs)
-        same_path(name, mine.Xs, want.Xs, f"{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())}) on GaussianWells(n_wells=8, random_state=0)", hint)
-
-
-_register_reference_path("GradientDescent", {"lr": 0.5}, GD_HINT)
-_register_reference_path("Momentum", {"lr": 0.3, "momentum": 0.9}, MOMENTUM_HINT)
-
-
-@check("Momentum.trajectory.rosenbrock", points=2, hidden=True)
-def momentum_rosenbrock(t, ref):
-    """The iterates equal the reference's on Rosenbrock, where the velocity matters most."""
-    X0 = np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]])
-    mine = t.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.9, max_iter=60, tol=0.0, store_history=True)
-    want = ref.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.9, max_iter=60, tol=0.0, store_history=True)
-    same_path("Momentum", mine.Xs, want.Xs, "Momentum(lr=1e-3, momentum=0.9) on Rosenbrock(2)", MOMENTUM_HINT)
-
-
+# --------------------------------------------------------------------------- special cases
 check("Momentum.zero_momentum", points=2)(
     same_hyperparameters_property(
         "Momentum", "GradientDescent", {"momentum": 0.0}, {},
@@ -73,22 +113,178 @@ check("Momentum.zero_momentum", points=2)(
         "with momentum 0 the velocity is just -lr * grad(X), so the step is gradient descent's",
     )
 )
+check("Langevin.zero_noise", points=1)(
+    same_hyperparameters_property(
+        "Langevin", "GradientDescent", {"noise": 0.0, "random_state": 0}, {},
+        "Langevin(noise=0) against GradientDescent with the same lr",
+        "with noise 0 the step must be exactly gradient descent's: add the noise to the gradient, scaled like it by lr",
+    )
+)
 
 
-@check("GradientDescent.convergence", points=2)
-def gd_converges(t, ref):
-    """With lr = 1/(largest curvature), reaches |grad| < 1e-8 on a stretched quadratic within 250 steps."""
-    X0 = np.array([[0.0, 0.0], [3.0, -2.0], [-5.0, 4.0]])
-    fit = t.fit("GradientDescent", STRETCHED, X0, lr=0.1, max_iter=250, tol=1e-8)
-    expect(bool(np.all(fit.converged)), f"GradientDescent(lr=0.1) on L = (x0^2 + 10 x1^2)/2 - x0 - x1 should converge within 250 steps (the reference needs about 175); converged_ = {fit.converged.tolist()}, X_ = {fit.X.tolist()} (minimum at [1, 0.1])\n  Hint: {GD_HINT}")
+@check("Langevin.reproducible", points=2)
+def langevin_seeds(t, ref):
+    """The same random_state gives the same trajectory (in a fresh object and on refit); another seed gives another."""
+
+    def prop(seed):
+        kwargs = {"lr": 0.1, "noise": 0.5, "max_iter": 15, "tol": 0.0, "store_history": True}
+        a = t.fit("Langevin", WELLS, STARTS[:5], random_state=seed, **kwargs)
+        b = t.fit("Langevin", WELLS, STARTS[:5], random_state=seed, **kwargs)
+        same_path("Langevin", b.Xs, a.Xs, f"two runs with random_state={seed}", HINTS["Langevin"], tol=0.0)
+        c = t.fit("Langevin", WELLS, STARTS[:5], random_state=seed + 1, **kwargs)
+        expect(max_gap(c.Xs, a.Xs)[0] > 1e-6, f"Langevin with random_state={seed} and {seed + 1} gave the same trajectory\n  Hint: {HINTS['Langevin']}")
+
+    run_property(prop, max_examples=5, seed=st.integers(0, 10_000))
 
 
-@check("Momentum.convergence", points=2)
-def momentum_converges(t, ref):
-    """Momentum beats gradient descent: converges on the stretched quadratic within 100 steps and on
-    Rosenbrock from (-1.2, 1) within 2500."""
-    X0 = np.array([[0.0, 0.0], [3.0, -2.0], [-5.0, 4.0]])
-    fit = t.fit("Momentum", STRETCHED, X0, lr=0.1, momentum=0.5, max_iter=100, tol=1e-8)
-    expect(bool(np.all(fit.converged)), f"Momentum(lr=0.1, momentum=0.5) on L = (x0^2 + 10 x1^2)/2 - x0 - x1 should converge within 100 steps (the reference needs about 60, plain GD about 175); converged_ = {fit.converged.tolist()}, X_ = {fit.X.tolist()}\n  Hint: {MOMENTUM_HINT}")
-    fit = t.fit("Momentum", ROSENBROCK, np.array([-1.2, 1.0]), lr=2e-3, momentum=0.9, max_iter=2500, tol=1e-6)
-    expect(bool(fit.converged), f"Momentum(lr=2e-3, momentum=0.9) on Rosenbrock from (-1.2, 1) should reach |grad| < 1e-6 within 2500 steps (the reference needs about 1550); it ended at {fit.X.tolist()} after {int(fit.n_iter)}\n  Hint: {MOMENTUM_HINT}")
+@check("Langevin.temperature", points=2)
+def langevin_spread(t, ref):
+    """On the bowl L = |x|^2 / 2 the iterates settle to variance lr * noise^2 / (2 - lr) per coordinate."""
+    X0 = np.zeros((4000, 2))
+    for lr, noise in ((0.1, 1.0), (0.5, 0.3)):
+        fit = t.fit("Langevin", BOWL2, X0, lr=lr, noise=noise, max_iter=200, tol=0.0, random_state=11)
+        want = lr * noise**2 / (2 - lr)
+        got = float(np.var(fit.X))
+        expect(
+            abs(got / want - 1) < 0.1,
+            f"Langevin(lr={lr}, noise={noise}) on L = |x|^2/2 should spread the iterates with variance {want:.4g} per coordinate "
+            f"(x_k+1 = (1 - lr) x_k - lr * noise * xi); got {got:.4g}\n  Hint: {HINTS['Langevin']}",
+        )
+
+
+def _register_loss_scaling(name: str) -> None:
+    @check(f"{name}.loss_scale_invariance", points=2)
+    def invariance(t, ref):
+        """With eps = 0 the trajectory is the same when the loss is multiplied by any c > 0."""
+
+        def prop(X0, c):
+            kwargs = {**PATHS[name][0][1], "eps": 0.0, "max_iter": 15, "tol": 0.0, "store_history": True}
+            a = t.fit(name, WELLS, X0, **kwargs)
+            b = t.fit(name, WELLS.scaled(c), X0, **kwargs)
+            same_path(name, b.Xs, a.Xs, f"the loss multiplied by c = {c:.6g}", "per coordinate, g / sqrt(average of g**2) does not change when g is multiplied by c > 0; an extra factor of g (or of its square) breaks that", tol=1e-8)
+
+        run_property(prop, max_examples=10, X0=points(2, n=st.integers(1, 3)), c=log_uniform(1e-3, 1e3))
+
+
+for _name in ADAPTIVE:
+    _register_loss_scaling(_name)
+
+
+@check("Adam.first_step", points=2)
+def adam_first_step(t, ref):
+    """With eps = 0, Adam's first step moves every coordinate with a nonzero gradient by exactly lr."""
+
+    def prop(X0, lr, beta1, beta2):
+        fit = t.fit("Adam", WELLS, X0, lr=lr, beta1=beta1, beta2=beta2, eps=0.0, max_iter=1, tol=0.0, store_history=True)
+        g = ref.landscape("GaussianWells", source="reference", **dict(WELLS.kwargs)).grad(X0)
+        moved = np.abs(fit.Xs[1] - fit.Xs[0])
+        want = np.where(g != 0, lr, 0.0)
+        if not np.allclose(moved, want, rtol=1e-9, atol=1e-12 * lr):
+            raise CheckFailed(
+                f"Adam(lr={lr}, beta1={beta1}, beta2={beta2}, eps=0) from {X0.tolist()} moved by {moved.tolist()}; every "
+                f"coordinate should move by exactly lr = {lr} in the first step (m_hat = g and v_hat = g**2 after bias "
+                f"correction)\n  Hint: {HINTS['Adam']}"
+            )
+
+    run_property(prop, max_examples=15, X0=points(2, n=st.integers(1, 3)), lr=log_uniform(1e-3, 1.0), beta1=floats(0.0, 0.99), beta2=floats(0.5, 0.9999))
+
+
+# --------------------------------------------------------------------------- rotations
+def _rotated_problem(theta: float):
+    A = np.diag([1.0, 6.0])
+    b = np.array([1.0, -2.0])
+    Q = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    plain = LandscapeSpec("Quadratic", (("A", A), ("b", b)), "reference")
+    turned = LandscapeSpec("Quadratic", (("A", Q @ A @ Q.T), ("b", Q @ b)), "reference")
+    return plain, turned, Q
+
+
+def _register_rotation(name: str, equivariant: bool) -> None:
+    kwargs = {k: v for k, v in CONTRACT[name].items()}
+
+    if equivariant:
+
+        @check(f"{name}.rotation_equivariance", points=2)
+        def rotation(t, ref):
+            """Rotating the coordinates rotates the trajectory: the method has no preferred axes."""
+
+            def prop(X0, theta):
+                plain, turned, Q = _rotated_problem(theta)
+                a = t.fit(name, plain, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
+                b = t.fit(name, turned, X0 @ Q.T, max_iter=20, tol=0.0, store_history=True, **kwargs)
+                same_path(name, b.Xs, a.Xs @ Q.T, f"coordinates rotated by {theta:.4f} rad", "treat the gradient as one vector: no per-coordinate scaling, clipping or sign", tol=1e-8)
+
+            run_property(prop, max_examples=10, X0=points(2, n=st.integers(1, 3)), theta=floats(0.0, 2 * np.pi))
+
+    else:
+
+        @check(f"{name}.per_coordinate", points=1)
+        def per_coordinate(t, ref):
+            """An adaptive method scales each coordinate on its own, so rotating the coordinates changes its path."""
+            X0 = np.array([[2.0, 1.5], [-1.0, 2.0]])
+            plain, turned, Q = _rotated_problem(np.pi / 4)
+            a = t.fit(name, plain, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
+            b = t.fit(name, turned, X0 @ Q.T, max_iter=20, tol=0.0, store_history=True, **kwargs)
+            gap, _ = max_gap(b.Xs, a.Xs @ Q.T)
+            expect(gap > 1e-3, f"{name} followed the same path in rotated coordinates: its scaling is not per coordinate\n  Hint: the squares and square roots act on each coordinate (g**2 elementwise), not on the gradient's norm")
+
+
+for _name in HINTS:
+    if _name != "Langevin":
+        _register_rotation(_name, equivariant=_name not in ADAPTIVE)
+
+
+# --------------------------------------------------------------------------- convergence
+# name: [(landscape, start, hyperparameters, budget, what the reference needs)]
+BUDGETS = {
+    "GradientDescent": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.1}, 250, 175)],
+    "Momentum": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.1, "momentum": 0.5}, 100, 56), (ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 2e-3, "momentum": 0.9}, 2500, 1549)],
+    "AdaGrad": [(STRETCHED, STRETCHED_STARTS, {"lr": 1.0}, 300, 190), (ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 0.5}, 25000, 16585)],
+    "RMSprop": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.01, "decay": 0.9}, 1000, 662)],
+    "Adam": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.1}, 500, 338), (ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 0.1}, 2500, 1706)],
+}
+
+
+def _register_convergence(name: str) -> None:
+    @check(f"{name}.convergence", points=2)
+    def convergence(t, ref):
+        """Reaches |grad| < 1e-6 within a stated budget on a stretched quadratic (and Rosenbrock)."""
+        for spec, X0, kwargs, budget, needs in BUDGETS[name]:
+            fit = t.fit(name, spec, X0, max_iter=budget, tol=1e-6, **kwargs)
+            expect(
+                bool(np.all(fit.converged)),
+                f"{_describe(name, spec, kwargs)} should reach |grad| < 1e-6 within {budget} steps from {X0.tolist()} "
+                f"(the reference needs about {needs}); converged_ = {np.atleast_1d(fit.converged).astype(bool).tolist()}, "
+                f"X_ = {np.round(fit.X, 6).tolist()}\n  Hint: {HINTS[name]}",
+            )
+
+
+for _name in BUDGETS:
+    _register_convergence(_name)
+
+
+@check("RMSprop.convergence.rosenbrock", points=1)
+def rmsprop_rosenbrock(t, ref):
+    """RMSprop (lr 3e-3, decay 0.9) gets within 0.05 of Rosenbrock's minimum in 5000 steps from (-1.2, 1)."""
+    fit = t.fit("RMSprop", ROSENBROCK, np.array([-1.2, 1.0]), lr=3e-3, decay=0.9, max_iter=5000, tol=1e-6)
+    dist = float(np.linalg.norm(fit.X - 1.0))
+    expect(dist < 0.05, f"RMSprop(lr=3e-3, decay=0.9) on Rosenbrock ended {dist:.3g} from (1, 1) after 5000 steps (the reference: 0.009; a fixed lr makes it hover near the minimum rather than converge)\n  Hint: {HINTS['RMSprop']}")
+
+
+@check("Momentum.trajectory.rosenbrock_long", points=1, hidden=True)
+def momentum_long(t, ref):
+    """Hidden: the reference path over 300 steps on Rosenbrock, where a small error grows."""
+    X0 = np.array([[-1.2, 1.0], [0.0, 2.0]])
+    mine = t.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.95, max_iter=300, tol=0.0, store_history=True)
+    want = ref.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.95, max_iter=300, tol=0.0, store_history=True)
+    same_path("Momentum", mine.Xs, want.Xs, "Momentum(lr=1e-3, momentum=0.95) on Rosenbrock(2)", HINTS["Momentum"], tol=1e-7)
+
+
+@check("Adam.trajectory.hidden", points=1, hidden=True)
+def adam_hidden(t, ref):
+    """Hidden: the reference path in 5-D Gaussian wells with default hyperparameters but lr."""
+    spec = LandscapeSpec("GaussianWells", (("d", 5), ("n_wells", 12), ("random_state", 3)), "reference")
+    X0 = np.random.default_rng(5).uniform(-2, 2, size=(10, 5))
+    mine = t.fit("Adam", spec, X0, lr=0.05, max_iter=60, tol=0.0, store_history=True)
+    want = ref.fit("Adam", spec, X0, lr=0.05, max_iter=60, tol=0.0, store_history=True)
+    same_path("Adam", mine.Xs, want.Xs, "Adam(lr=0.05) in 5-D Gaussian wells", HINTS["Adam"])
