@@ -60,8 +60,30 @@ CATALOGUE = [
     Bug("momentum adds the gradient (climbs)", F, (("self.v_ = self.momentum * self.v_ - self.lr * self.loss.grad(X)", "self.v_ = self.momentum * self.v_ + self.lr * self.loss.grad(X)"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.zero_momentum", "Momentum.convergence")),
     Bug("momentum moves against the velocity", F, (("return X + self.v_", "return X - self.v_"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.zero_momentum")),
     Bug("momentum resets the velocity every step", F, (("self.v_ = self.momentum * self.v_ - self.lr * self.loss.grad(X)", "self.v_ = -self.lr * self.loss.grad(X)"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.convergence")),
-    Bug("momentum velocity created lazily, surviving into the next fit", F, (("self.v_ = np.zeros_like(X)", "pass"), ("self.v_ = self.momentum * self.v_ - self.lr", "if not hasattr(self, 'v_'):\n            self.v_ = np.zeros_like(X)\n        self.v_ = self.momentum * self.v_ - self.lr")), "Momentum", ("Momentum.contract.refit",)),
+    Bug("momentum velocity created lazily, surviving into the next fit", F, (('Start at rest: ``v_ = 0`` with the shape of ``X: (n, d)``."""\n        self.v_ = np.zeros_like(X)', 'Start at rest."""'), ("self.v_ = self.momentum * self.v_ - self.lr", "if not hasattr(self, 'v_'):\n            self.v_ = np.zeros_like(X)\n        self.v_ = self.momentum * self.v_ - self.lr")), "Momentum", ("Momentum.contract.refit",)),
     Bug("momentum scales the velocity by lr twice", F, (("return X + self.v_", "return X + self.lr * self.v_"),), "Momentum", ("Momentum.trajectory.reference", "Momentum.zero_momentum")),
+    # ---- Langevin
+    Bug("langevin noise not multiplied by lr", F, (("return X - self.lr * (self.loss.grad(X) + self.noise * xi)", "return X - self.lr * self.loss.grad(X) + self.noise * xi"),), "Langevin", ("Langevin.temperature", "Langevin.trajectory.reference")),
+    Bug("langevin noise from the global NumPy random state", F, (("\n        xi = self.rng_.standard_normal(X.shape)", "\n        xi = np.random.standard_normal(X.shape)"),), "Langevin", ("Langevin.reproducible", "Langevin.trajectory.reference", "Langevin.contract.refit")),
+    Bug("langevin seeds the global state once per fit", F, (("\n        xi = self.rng_.standard_normal(X.shape)", "\n        if not getattr(self, '_seeded', False):\n            np.random.seed(self.random_state)\n            self._seeded = True\n        xi = np.random.standard_normal(X.shape)"),), "Langevin", ("Langevin.trajectory.reference",)),
+    Bug("langevin draws one noise vector and reuses it", F, (("\n        xi = self.rng_.standard_normal(X.shape)", "\n        xi = getattr(self, '_xi', None)\n        if xi is None:\n            xi = self._xi = self.rng_.standard_normal(X.shape)"),), "Langevin", ("Langevin.trajectory.reference", "Langevin.temperature")),
+    Bug("langevin noise scaled by sqrt(lr)", F, (("return X - self.lr * (self.loss.grad(X) + self.noise * xi)", "return X - self.lr * self.loss.grad(X) - np.sqrt(self.lr) * self.noise * xi"),), "Langevin", ("Langevin.temperature",)),
+    # ---- AdaGrad
+    Bug("adagrad sums g instead of g squared", F, (("self.G_ = self.G_ + g**2", "self.G_ = self.G_ + np.abs(g)"),), "AdaGrad", ("AdaGrad.trajectory.reference", "AdaGrad.loss_scale_invariance")),
+    Bug("adagrad replaces the sum (no memory)", F, (("self.G_ = self.G_ + g**2", "self.G_ = g**2"),), "AdaGrad", ("AdaGrad.trajectory.reference", "AdaGrad.convergence")),
+    Bug("adagrad eps inside the square root", F, (("return X - self.lr * g / (np.sqrt(self.G_) + self.eps)", "return X - self.lr * g / np.sqrt(self.G_ + self.eps)"),), "AdaGrad", ("AdaGrad.trajectory.reference",)),
+    Bug("adagrad divides by the accumulated norm, not per coordinate", F, (("return X - self.lr * g / (np.sqrt(self.G_) + self.eps)", "return X - self.lr * g / (np.sqrt(self.G_.sum(axis=1, keepdims=True)) + self.eps)"),), "AdaGrad", ("AdaGrad.trajectory.reference", "AdaGrad.per_coordinate")),
+    # ---- RMSprop
+    Bug("rmsprop forgets (1 - decay)", F, (("self.v_ = self.decay * self.v_ + (1.0 - self.decay) * g**2", "self.v_ = self.decay * self.v_ + g**2"),), "RMSprop", ("RMSprop.trajectory.reference",)),
+    Bug("rmsprop swaps decay and 1 - decay", F, (("self.v_ = self.decay * self.v_ + (1.0 - self.decay) * g**2", "self.v_ = (1.0 - self.decay) * self.v_ + self.decay * g**2"),), "RMSprop", ("RMSprop.trajectory.reference",)),
+    Bug("rmsprop eps inside the square root", F, (("return X - self.lr * g / (np.sqrt(self.v_) + self.eps)", "return X - self.lr * g / np.sqrt(self.v_ + self.eps)"),), "RMSprop", ("RMSprop.trajectory.reference",)),
+    # ---- Adam
+    Bug("adam without bias correction", F, (("m_hat = self.m_ / (1.0 - self.beta1**self.t_)", "m_hat = self.m_"), ("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_")), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
+    Bug("adam corrects with the step count from 0 (t incremented after)", F, (("        self.t_ += 1\n", ""), ("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "self.t_ += 1\n        return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)")), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
+    Bug("adam step count not reset between fits", F, (("self.t_ = 0\n", "self.t_ = getattr(self, 't_', 0)\n"),), "Adam", ("Adam.contract.refit",)),
+    Bug("adam eps inside the square root", F, (("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "return X - self.lr * m_hat / np.sqrt(v_hat + self.eps)"),), "Adam", ("Adam.trajectory.reference",)),
+    Bug("adam swaps beta1 and beta2", F, (("self.m_ = self.beta1 * self.m_ + (1.0 - self.beta1) * g", "self.m_ = self.beta2 * self.m_ + (1.0 - self.beta2) * g"), ("self.v_ = self.beta2 * self.v_ + (1.0 - self.beta2) * g**2", "self.v_ = self.beta1 * self.v_ + (1.0 - self.beta1) * g**2")), "Adam", ("Adam.trajectory.reference",)),
+    Bug("adam corrects only the first moment", F, (("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_"),), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
 ]
 
 
