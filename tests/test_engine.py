@@ -11,6 +11,7 @@ import pytest
 from grader import engine
 from grader.cli import main
 from grader.registry import all_checks
+from grader.target import MODULES
 
 from .helpers import grade, variant
 
@@ -40,6 +41,7 @@ def test_checks_have_unique_names_points_and_docs():
 
 # --------------------------------------------------------------------------- hostile targets
 LANDSCAPES, FIRST_ORDER = "landscapes.py", "first_order.py"
+OPTIMIZERS = set(MODULES["first_order"])
 
 
 def _lost(results):
@@ -49,7 +51,7 @@ def _lost(results):
 def test_syntax_error_costs_that_module_only(tmp_path):
     folder = variant(tmp_path, {FIRST_ORDER: [("class Momentum(BaseOptimizer):", "class Momentum(BaseOptimizer)")]})
     results = grade(folder)
-    assert _lost(results) == {"GradientDescent", "Momentum"}
+    assert _lost(results) == OPTIMIZERS
     r = results["Momentum.trajectory.reference"]
     assert r.kind == "import" and "could not import first_order.py" in r.output and "SyntaxError" in r.output
 
@@ -58,7 +60,7 @@ def test_missing_file_and_missing_class(tmp_path):
     folder = variant(tmp_path, {LANDSCAPES: [("class Rosenbrock(Landscape):", "class Rosenbrok(Landscape):")]})
     (folder / FIRST_ORDER).unlink()
     results = grade(folder)
-    assert _lost(results) == {"Rosenbrock", "GradientDescent", "Momentum"}
+    assert _lost(results) == {"Rosenbrock"} | OPTIMIZERS
     assert "has no class Rosenbrock" in results["Rosenbrock.grad.gradcheck"].output
     assert "first_order.py is missing" in results["Momentum.convergence"].output
 
@@ -72,11 +74,12 @@ def test_exception_names_the_method_and_line(tmp_path):
 
 def test_endless_loop_times_out_and_the_rest_still_runs(tmp_path):
     folder = variant(tmp_path, {LANDSCAPES: [("return 2.0 * X * np.array([1.0, self.alpha**2])", "while True:\n            pass")]})
-    results = grade(folder, call_seconds=0.5)
+    results = grade(folder, call_seconds=2)
     assert _lost(results) == {"ScaledQuadratic"}
     r = results["ScaledQuadratic.grad.gradcheck"]
-    assert r.kind == "timeout" and "did not finish within 0.5 s" in r.output
-    assert r.seconds < 5  # one timeout, not one per Hypothesis example
+    assert r.kind == "timeout" and "did not finish within 2 s" in r.output
+    assert r.seconds < 10  # one timeout, not one per Hypothesis example
+    assert results["ScaledQuadratic.reference"].seconds < 1  # the method is known to hang: no second wait
 
 
 def test_endless_loop_that_swallows_exceptions_still_times_out(tmp_path):
@@ -115,7 +118,7 @@ def test_sys_exit_and_printing_do_not_stop_the_run(tmp_path):
 def test_import_time_crash_and_output(tmp_path, capsys):
     folder = variant(tmp_path, {FIRST_ORDER: [("import numpy as np\n", "import numpy as np\nprint('fake score: 100')\nraise RuntimeError('boom at import')\n")]})
     results = grade(folder)
-    assert _lost(results) == {"GradientDescent", "Momentum"}
+    assert _lost(results) == OPTIMIZERS
     assert "boom at import" in results["GradientDescent.convergence"].output
     assert "fake score" not in capsys.readouterr().out
 
