@@ -1,0 +1,154 @@
+# %% [markdown]
+# # Lesson 2 walkthrough: first-order methods on the Gaussian wells
+#
+# Run it as a script (`python lessons/02_first_order/walkthrough.py` from the repository root)
+# or open it as a notebook. It uses your optimizers from `lessons/first_order.py` on your
+# `GaussianWells` from lesson 1 (its gradient must be done); a figure whose exercise is not
+# done yet is skipped with a note. Figures go to `figures/02_first_order/`.
+
+# %%
+import sys
+from pathlib import Path
+
+_here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+sys.path.insert(0, str(next(p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists())))
+
+import numpy as np  # noqa: E402
+from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+
+from lessons._walkthrough import course, figure_folder, grid, needs, plt, save  # noqa: E402
+opt = course("first_order")
+LESSON = "02_first_order"
+wells = course("landscapes").GaussianWells(n_wells=8, random_state=0)  # your lesson-1 gradient drives them
+xx, yy, X = grid()
+Z = wells(X).reshape(xx.shape)
+X0 = np.random.default_rng(0).uniform(-3, 3, size=(100, 2))  # 100 starts, the same for every method
+
+METHODS = {
+    "GradientDescent": dict(lr=0.5),
+    "Momentum": dict(lr=0.2, momentum=0.9),
+    "Langevin": dict(lr=0.5, noise=0.1, random_state=0),
+    "AdaGrad": dict(lr=0.3),
+    "RMSprop": dict(lr=0.05, decay=0.9),
+    "Adam": dict(lr=0.1),
+}
+
+
+def landscape(ax):
+    ax.contourf(xx, yy, Z, levels=30)
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])
+
+
+def run(name, max_iter=300, **extra):
+    kwargs = {**METHODS[name], **extra}
+    return getattr(opt, name)(wells, max_iter=max_iter, tol=1e-6, store_history=True, **kwargs).fit(X0)
+
+
+# %% [markdown]
+# ## 100 starts, one batch
+# Every optimizer runs all 100 starts at once, as one `(100, 2)` batch. Each row is its own
+# optimization: the contract says a row stops when its gradient is small, whatever the others do.
+
+# %%
+print("Figure 1: trajectories of 100 starts for each method")
+fits = {}
+fig, axes = plt.subplots(2, 3, figsize=(13, 9))
+for ax, name in zip(axes.ravel(), METHODS):
+    landscape(ax)
+    with needs(f"the {name} panel"):
+        fits[name] = fit = run(name)
+        Xs = fit.Xs_  # (k+1, 100, 2)
+        ax.plot(Xs[:, :, 0], Xs[:, :, 1], "-", lw=0.7, color="tab:orange", alpha=0.7)
+        ax.plot(*Xs[0].T, ".", color="tab:orange", ms=4)
+        ax.plot(*Xs[-1].T, ".", color="navy", ms=6)
+        ax.set_title(f"{name}: mean final loss {np.mean(fit.loss_):.4f}")
+        continue
+    ax.set_title(f"{name}: not done yet")
+if fits:
+    save(fig, LESSON, "trajectories.png")
+else:
+    plt.close(fig)
+
+# %% [markdown]
+# ## Loss curves: each start faint, the mean bold
+
+# %%
+print("Figure 2: loss against iteration")
+if fits:
+    fig, axes = plt.subplots(1, len(fits), figsize=(4 * len(fits), 3.5), sharey=True, squeeze=False)
+    for ax, (name, fit) in zip(axes[0], fits.items()):
+        ax.plot(fit.losses_, color="0.6", lw=0.8, alpha=0.25)
+        ax.plot(fit.losses_.mean(axis=1), "k", lw=2.5, label="mean over starts")
+        ax.set(title=name, xlabel="iteration", xscale="symlog")
+    axes[0, 0].set_ylabel("loss")
+    axes[0, 0].legend()
+    save(fig, LESSON, "loss_curves.png")
+else:
+    print("  skipped: no optimizer of this lesson is done yet")
+
+# %% [markdown]
+# ## How the learning rate matters
+# Final mean loss after 200 steps, for learning rates over three decades. Too small and nothing
+# moves; too large and gradient descent overshoots the narrow wells. The adaptive methods, whose
+# steps do not grow with the gradient, tolerate a wider range.
+
+# %%
+print("Figure 3: learning-rate sweep")
+rates = np.logspace(-3, 1, 13)
+fig, ax = plt.subplots(figsize=(7, 4.5))
+drawn = False
+for name in METHODS:
+    if name == "Langevin":
+        continue
+    with needs(f"the {name} sweep"):
+        final = [np.mean(run(name, max_iter=200, lr=float(lr)).loss_) for lr in rates]
+        ax.plot(rates, final, "o-", label=name)
+        drawn = True
+if drawn:
+    ax.set(xscale="log", xlabel="learning rate", ylabel="mean final loss (100 starts, 200 steps)", title="Learning-rate sweep on the Gaussian wells")
+    ax.axhline(Z.min(), color="k", lw=0.8, ls=":", label="lowest value on the grid")
+    ax.legend(fontsize=8)
+    save(fig, LESSON, "learning_rate_sweep.png")
+else:
+    plt.close(fig)
+
+# %% [markdown]
+# ## The trajectories as an animation
+# A GIF of gradient descent and Adam side by side (Pillow writes it; no ffmpeg needed).
+
+# %%
+print("Figure 4: animated trajectories")
+shown = [name for name in ("GradientDescent", "Adam") if name in fits]
+if shown:
+    frames = 60
+    fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 5), squeeze=False)
+    artists = []
+    for ax, name in zip(axes[0], shown):
+        landscape(ax)
+        ax.set_title(name)
+        Xs = fits[name].Xs_
+        idx = np.unique(np.geomspace(1, len(Xs), frames).astype(int) - 1)
+        trail = LineCollection([], colors="tab:orange", linewidths=0.8, alpha=0.8)
+        ax.add_collection(trail)
+        dots = ax.scatter(*Xs[0].T, s=12, c="navy", zorder=3)
+        artists.append((Xs, idx, trail, dots))
+
+    def draw(frame):
+        out = []
+        for Xs, idx, trail, dots in artists:
+            k = idx[min(frame, len(idx) - 1)]
+            trail.set_segments(list(np.moveaxis(Xs[: k + 1], 1, 0)))
+            dots.set_offsets(Xs[k])
+            out += [trail, dots]
+        return out
+
+    animation = FuncAnimation(fig, draw, frames=max(len(a[1]) for a in artists), blit=True)
+    path = figure_folder(LESSON) / "trajectories.gif"
+    animation.save(path, writer=PillowWriter(fps=10))
+    plt.close(fig)
+    print(f"  wrote {path}")
+else:
+    print("  skipped: needs GradientDescent or Adam")
+
+print("done")
