@@ -237,7 +237,7 @@ for _name in HINTS:
 # --------------------------------------------------------------------------- convergence
 # name: [(landscape, start, hyperparameters, budget, what the reference needs)]
 BUDGETS = {
-    "GradientDescent": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.1}, 250, 175)],
+    "GradientDescent": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.1}, 250, 175), (ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 2e-3}, 15000, 10233)],
     "Momentum": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.1, "momentum": 0.5}, 100, 56), (ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 2e-3, "momentum": 0.9}, 2500, 1549)],
     "AdaGrad": [(STRETCHED, STRETCHED_STARTS, {"lr": 1.0}, 300, 190), (ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 0.5}, 25000, 16585)],
     "RMSprop": [(STRETCHED, STRETCHED_STARTS, {"lr": 0.01, "decay": 0.9}, 1000, 662)],
@@ -248,12 +248,14 @@ BUDGETS = {
 def _register_convergence(name: str) -> None:
     @check(f"{name}.convergence", points=2)
     def convergence(t, ref):
-        """Reaches |grad| < 1e-6 within a stated budget on a stretched quadratic (and Rosenbrock)."""
+        """Reaches |grad| < 1e-6 (1e-4 for gradient descent on Rosenbrock) within a stated budget on a
+        stretched quadratic and on Rosenbrock from (-1.2, 1)."""
         for spec, X0, kwargs, budget, needs in BUDGETS[name]:
-            fit = t.fit(name, spec, X0, max_iter=budget, tol=1e-6, **kwargs)
+            tol = 1e-4 if (name, spec.name) == ("GradientDescent", "Rosenbrock") else 1e-6
+            fit = t.fit(name, spec, X0, max_iter=budget, tol=tol, **kwargs)
             expect(
                 bool(np.all(fit.converged)),
-                f"{_describe(name, spec, kwargs)} should reach |grad| < 1e-6 within {budget} steps from {X0.tolist()} "
+                f"{_describe(name, spec, kwargs)} should reach |grad| < {tol:g} within {budget} steps from {X0.tolist()} "
                 f"(the reference needs about {needs}); converged_ = {np.atleast_1d(fit.converged).astype(bool).tolist()}, "
                 f"X_ = {np.round(fit.X, 6).tolist()}\n  Hint: {HINTS[name]}",
             )
