@@ -201,10 +201,11 @@ class Adam(BaseOptimizer):
         x <- x - eta * m_hat / (sqrt(v_hat) + eps)
 
     Bias correction with ``t`` counted from 1, epsilon outside the root: as torch.optim and
-    optax (whose extra ``eps_root`` inside the root is 0 by default). Without the
-    correction the first steps would be ``1 - beta1 = 0.1`` times too short in ``m`` and
-    the root of ``1 - beta2 = 0.001`` too small in ``v``; with it, the first step moves
-    every coordinate by exactly ``eta`` (when ``eps = 0``).
+    optax (whose extra ``eps_root`` inside the root is 0 by default). The averages start at
+    zero, so early on ``m`` is ``1 - beta1^t`` times too small and ``v`` is ``1 - beta2^t``
+    times too small: uncorrected, the first step would be ``(1 - beta1) / sqrt(1 - beta2)``,
+    about 3.16 times too long with the defaults. Corrected, the first step moves every
+    coordinate by exactly ``eta`` (when ``eps = 0``).
 
     Args:
         lr: default ``1e-3``, torch's and optax's default.
