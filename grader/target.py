@@ -17,6 +17,7 @@ only plain data crosses, it can run in a separate process unchanged.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import io
 import signal
@@ -37,10 +38,14 @@ Array = np.ndarray
 MODULES: dict[str, tuple[str, ...]] = {
     "landscapes": ("Quadratic", "ScaledQuadratic", "SquarePhysics", "GaussianWells", "Rosenbrock"),
     "first_order": ("GradientDescent", "Momentum", "Langevin", "AdaGrad", "RMSprop", "Adam"),
+    "second_order": ("Newton", "ConditionScaledGD", "GaussNewton"),
+    "quasi_newton": ("Broyden", "BFGS", "LBFGS"),
 }
+#: given classes (no exercises) that checks build from the reference
+GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit")}
 #: modules that are given code, not exercises, but that the exercises import
-SUPPORT_MODULES = ("base",)
-CLASS_MODULE = {cls: module for module, classes in MODULES.items() for cls in classes}
+SUPPORT_MODULES = ("base", "linesearch")
+CLASS_MODULE = {cls: module for table in (MODULES, GIVEN) for module, classes in table.items() for cls in classes}
 
 DEFAULT_CALL_SECONDS = 20.0
 _OUTPUT_LIMIT = 4000
@@ -102,13 +107,23 @@ class LandscapeSpec:
     source: str = "target"
     hide: tuple[str, ...] = ()
     scale: float = 1.0
+    affine: tuple | None = None  # (A: (d, d), c: (d,)): the landscape seen as z -> L(A z + c)
+    count: bool = False  # count the points at which the loss, gradient and Hessian are evaluated
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "kwargs": dict(self.kwargs), "source": self.source, "hide": list(self.hide), "scale": self.scale}
+        return {"name": self.name, "kwargs": dict(self.kwargs), "source": self.source, "hide": list(self.hide), "scale": self.scale, "affine": self.affine, "count": self.count}
 
     def scaled(self, c: float) -> "LandscapeSpec":
         """The same landscape with its loss (and so its derivatives) multiplied by ``c``."""
-        return LandscapeSpec(self.name, self.kwargs, self.source, self.hide, self.scale * c)
+        return dataclasses.replace(self, scale=self.scale * c)
+
+    def counted(self) -> "LandscapeSpec":
+        """The same landscape, counting its evaluations (reported in ``FitResult.evaluations``)."""
+        return dataclasses.replace(self, count=True)
+
+    def transformed(self, A, c) -> "LandscapeSpec":
+        """The landscape in new coordinates ``z`` with ``x = A z + c``: ``z -> L(A z + c)``."""
+        return dataclasses.replace(self, affine=(np.asarray(A, dtype=np.float64), np.asarray(c, dtype=np.float64)))
 
 
 def _freeze(kwargs: dict) -> tuple:
@@ -117,24 +132,44 @@ def _freeze(kwargs: dict) -> tuple:
 
 class _Adapted:
     """A landscape seen through the grader: some methods hidden (to check that optimizers
-    refuse it), and the loss and its derivatives multiplied by ``scale``."""
+    refuse it), the loss multiplied by ``scale``, and coordinates changed by ``x = A z + c``
+    (chain rule: ``grad_z = A^T grad_x``, ``hessian_z = A^T H A``)."""
 
-    _DERIVATIVES = ("grad", "hessian")
-
-    def __init__(self, inner, hide=(), scale=1.0):
+    def __init__(self, inner, hide=(), scale=1.0, affine=None):
         self._inner, self._hide, self._scale = inner, frozenset(hide), float(scale)
-        self.d = getattr(inner, "d", None)
+        self._A, self._c = (None, None) if affine is None else (np.asarray(affine[0], dtype=np.float64), np.asarray(affine[1], dtype=np.float64))
+        self.d = getattr(inner, "d", None) if self._A is None else self._A.shape[1]
+        self.evaluations = {"loss": 0, "grad": 0, "hessian": 0}
 
-    def __call__(self, X):
-        return self._scale * np.asarray(self._inner(X))
+    def _x(self, Z, kind):
+        Z = np.asarray(Z, dtype=np.float64)
+        self.evaluations[kind] += 1 if Z.ndim == 1 else len(Z)
+        return Z if self._A is None else Z @ self._A.T + self._c
+
+    def __call__(self, Z):
+        return self._scale * np.asarray(self._inner(self._x(Z, "loss")))
+
+    def _grad(self, Z):
+        g = self._scale * np.asarray(self._inner.grad(self._x(Z, "grad")))
+        return g if self._A is None else g @ self._A
+
+    def _hessian(self, Z):
+        H = self._scale * np.asarray(self._inner.hessian(self._x(Z, "hessian")))
+        return H if self._A is None else np.einsum("ki,...kl,lj->...ij", self._A, H, self._A)
 
     def __getattr__(self, name):
-        if name in self._hide:
+        if name in self._hide or name.startswith("__"):
             raise AttributeError(name)
-        attr = getattr(self._inner, name)
-        if name in self._DERIVATIVES and self._scale != 1.0:
-            return lambda X: self._scale * np.asarray(attr(X))
-        return attr
+        if name == "grad" and hasattr(self._inner, "grad"):
+            return self._grad
+        if name == "hessian" and hasattr(self._inner, "hessian"):
+            return self._hessian
+        if self._A is not None or self._scale != 1.0:
+            raise AttributeError(f"{name} is not available on a transformed landscape")
+        if name in ("residuals", "residual_jacobian") and self.evaluations is not None:
+            method = getattr(self._inner, name)
+            return lambda Z: method(self._x(Z, "grad" if name == "residual_jacobian" else "loss"))
+        return getattr(self._inner, name)
 
 
 # ----------------------------------------------------------------------------- runner
@@ -206,8 +241,8 @@ class Runner:
     def landscape(self, spec: dict):
         runner = self.reference if spec["source"] == "reference" and self.reference else self
         obj = runner._guarded(spec["name"], lambda: runner._class(spec["name"])(**spec["kwargs"]))
-        if spec["hide"] or spec["scale"] != 1.0:
-            return _Adapted(obj, spec["hide"], spec["scale"])
+        if spec["hide"] or spec["scale"] != 1.0 or spec["affine"] is not None or spec["count"]:
+            return _Adapted(obj, spec["hide"], spec["scale"], spec["affine"])
         return obj
 
     # --------------------------------------------------------------- calling student code
@@ -260,6 +295,8 @@ class Runner:
                 return {"ok": True, "fits": self._fit(request)}
             if request["op"] == "fit_error":
                 return {"ok": True, **self._fit_error(request)}
+            if request["op"] == "static":
+                return {"ok": True, "value": self._static(request)}
             raise ValueError(f"unknown request {request['op']!r}")
         except StudentError as exc:
             return {"ok": False, "kind": exc.kind, "message": exc.message, "where": exc.where}
@@ -274,6 +311,15 @@ class Runner:
         args = [np.array(a, dtype=np.float64) for a in request["args"]]
         return _numeric(self._guarded(where, lambda: bound(*args)), where)
 
+    def _static(self, request: dict) -> Array:
+        name, method = request["cls"], request["method"]
+        where = f"{name}.{method}"
+        bound = getattr(self._guarded(name, lambda: self._class(name)), method, None)
+        if not callable(bound):
+            raise StudentError("missing", f"{name} has no method {method}", where)
+        args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else float(a) for a in request["args"]]
+        return _numeric(self._guarded(where, lambda: bound(*args)), where)
+
     def _fit(self, request: dict) -> list[dict]:
         name = request["optimizer"]
         loss = self.landscape(request["landscape"])
@@ -282,8 +328,12 @@ class Runner:
         for X0 in request["starts"]:
             X0 = np.array(X0, dtype=np.float64)
             given = X0.copy()
+            if isinstance(loss, _Adapted):
+                loss.evaluations.update(loss=0, grad=0, hessian=0)
             self._guarded(f"{name}.fit", lambda: opt.fit(given))
             result = {"X0_after": given}
+            if isinstance(loss, _Adapted):
+                result["evaluations"] = np.array([loss.evaluations[k] for k in ("loss", "grad", "hessian")], dtype=np.float64)
             for attr in ("X_", "n_iter_", "converged_", "diverged_") + (("Xs_", "losses_") if request["kwargs"].get("store_history") else ()):
                 if not hasattr(opt, attr):
                     raise StudentError("bad_output", f"{name}.fit did not set {attr}", name)
@@ -318,6 +368,7 @@ class FitResult:
     X0_after: Array
     Xs: Array | None = None
     losses: Array | None = None
+    evaluations: Array | None = None  # (3,) points at which loss, gradient, Hessian were evaluated (counted specs)
 
 
 @dataclass
@@ -349,6 +400,18 @@ class Target:
             raise StudentError("bad_output", f"{where} returned NaN or inf for finite input", where)
         return value
 
+    def static(self, cls: str, method: str, *args, shape: tuple | None = None) -> Array:
+        """Call the static method ``cls.method(*args)`` (arrays and numbers in, an array out)."""
+        args = [np.asarray(a, dtype=np.float64) if np.ndim(a) else float(a) for a in args]
+        response = self._ask({"op": "static", "cls": cls, "method": method, "args": args})
+        value = np.array(response["value"], dtype=np.float64)
+        where = f"{cls}.{method}"
+        if shape is not None and value.shape != tuple(shape):
+            raise StudentError("bad_output", f"{where} returned shape {value.shape}; expected {tuple(shape)}", where)
+        if not np.all(np.isfinite(value)):
+            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input", where)
+        return value
+
     def fit(self, optimizer: str, landscape: LandscapeSpec, *starts, **kwargs) -> list[FitResult] | FitResult:
         """Fit ``optimizer(landscape, **kwargs)`` from each start in turn on one instance.
         Returns one ``FitResult`` per start (just the result for a single start)."""
@@ -368,6 +431,8 @@ class Target:
         expected = {"X_": X0.shape, "n_iter_": rows, "converged_": rows, "diverged_": rows}
         if kwargs.get("store_history"):
             result.Xs, result.losses = get("Xs_"), get("losses_")
+        if "evaluations" in fit:
+            result.evaluations = get("evaluations")
         for key, shape in expected.items():
             if np.shape(fit[key]) != shape:
                 raise StudentError("bad_output", f"{name}.{key} has shape {np.shape(fit[key])} for X0 of shape {X0.shape}; expected {shape}", name)

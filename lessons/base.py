@@ -55,7 +55,11 @@ class BaseOptimizer:
     - Refitting starts from scratch: fitting twice gives the same result as once.
 
     Subclasses implement ``update(X) -> X_new`` for a batch ``X: (n, d)`` and, if they
-    keep state between steps, reset it in ``init_state(X)``, called by ``fit``.
+    keep state between steps, reset it in ``init_state(X)``, called by ``fit``. During a
+    run, ``active_: (n,)`` marks the rows still running; ``update`` may skip work on the
+    others, whose new values are discarded anyway. An ``update`` that already has the
+    gradient at its new points may leave it in ``grad_new_: (n, d)`` (rows not running may
+    hold anything): the stopping test then uses it instead of evaluating the gradient again.
     """
 
     #: methods the loss must have for this optimizer
@@ -147,6 +151,8 @@ class BaseOptimizer:
                 active = ~(converged | diverged)
                 if not active.any():
                     break
+                self.active_ = active.copy()
+                self.grad_new_ = None
                 X_new = np.asarray(self.update(X.copy()), dtype=np.float64)
                 if X_new.shape != X.shape:
                     raise ValueError(f"{name}.update returned shape {X_new.shape} for X of shape {X.shape}")
@@ -155,7 +161,8 @@ class BaseOptimizer:
                 step = active & ~bad
                 X = np.where(step[:, None], X_new, X)
                 n_iter += step
-                converged |= step & (self._gradient_norm(X) < self.tol)
+                norms = self._gradient_norm(X) if self.grad_new_ is None else np.linalg.norm(self.grad_new_, axis=1)
+                converged |= step & (norms < self.tol)
                 if self.store_history:
                     history.append(X.copy())
                     losses.append(np.asarray(self.loss(X), dtype=np.float64))

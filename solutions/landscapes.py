@@ -157,6 +157,22 @@ class ScaledQuadratic(Landscape):
         return X * np.array([1.0, self.alpha])
 
     @batched
+    def physics_jacobian(self, X) -> Array:
+        """Jacobians (n, 2, 2) of P: ``diag(1, alpha)`` at every point."""
+        # BEGIN SOLUTION
+        return np.broadcast_to(np.diag([1.0, self.alpha]), (X.shape[0], 2, 2)).copy()
+        # END SOLUTION
+
+    # The loss is a sum of squares, L = |r(x)|^2, with residuals r = P(x) (for Gauss-Newton).
+    def residuals(self, X) -> Array:
+        """Residuals (n, 2): ``r = P(x)``, so that ``L = |r|^2``."""
+        return self.physics(X)
+
+    def residual_jacobian(self, X) -> Array:
+        """Jacobians (n, 2, 2) of the residuals: ``dr/dx = dP/dx``."""
+        return self.physics_jacobian(X)
+
+    @batched
     def __call__(self, X) -> Array:
         """Losses (n,): ``|P(x)|^2 = x0^2 + alpha^2 x1^2``."""
         return np.sum(self.physics(X) ** 2, axis=1)
@@ -229,6 +245,15 @@ class SquarePhysics(Landscape):
         X = np.stack([Y2[:, 0], sign * np.sqrt(Y2[:, 1])], axis=1)
         # END SOLUTION
         return X[0] if single else X
+
+    # The loss is a sum of squares, L = |r(x)|^2, with residuals r = y(x) (for Gauss-Newton).
+    def residuals(self, X) -> Array:
+        """Residuals (n, 2): ``r = y(x)``, so that ``L = |r|^2``."""
+        return self.physics(X)
+
+    def residual_jacobian(self, X) -> Array:
+        """Jacobians (n, 2, 2) of the residuals: ``dr/dx = dy/dx``."""
+        return self.physics_jacobian(X)
 
     @batched
     def loss_y(self, Y) -> Array:
@@ -364,6 +389,27 @@ class Rosenbrock(Landscape):
         return np.sum(self.b * (tail - head**2) ** 2 + (self.a - head) ** 2, axis=1)
 
     @batched
+    def residuals(self, X) -> Array:
+        """Residuals (n, 2 (d-1)) with ``L = |r|^2``: first ``sqrt(b) (x_{i+1} - x_i^2)`` for
+        ``i = 0 .. d-2``, then ``a - x_i`` for the same ``i``."""
+        head, tail = X[:, :-1], X[:, 1:]
+        return np.concatenate([np.sqrt(self.b) * (tail - head**2), self.a - head], axis=1)
+
+    @batched
+    def residual_jacobian(self, X) -> Array:
+        """Jacobians (n, 2 (d-1), d) of the residuals: row ``i`` has ``-2 sqrt(b) x_i`` in column
+        ``i`` and ``sqrt(b)`` in column ``i+1``; row ``d-1+i`` has ``-1`` in column ``i``."""
+        # BEGIN SOLUTION
+        n, d = X.shape
+        i = np.arange(d - 1)
+        J = np.zeros((n, 2 * (d - 1), d))
+        J[:, i, i] = -2.0 * np.sqrt(self.b) * X[:, :-1]
+        J[:, i, i + 1] = np.sqrt(self.b)
+        J[:, d - 1 + i, i] = -1.0
+        return J
+        # END SOLUTION
+
+    @batched
     def grad(self, X) -> Array:
         """Gradients (n, d). Each ``x_i`` appears in term ``i`` (as the head) and term ``i-1``:
 
@@ -397,3 +443,91 @@ class Rosenbrock(Landscape):
         H[:, i + 1, i] = -4.0 * self.b * head
         return H
         # END SOLUTION
+
+
+# --------------------------------------------------------------------------- least squares (given)
+class LinearLeastSquares(Landscape):
+    """Linear least squares: residuals ``r(x) = M x - c`` and ``L = |r|^2`` (given code).
+
+    Args:
+        M: (m, d) matrix. c: (m,) targets.
+
+    ``grad = 2 M^T (M x - c)`` and ``hessian = 2 M^T M``; with ``M`` of full column rank the
+    minimum solves the normal equations ``M^T M x = M^T c``.
+    """
+
+    def __init__(self, M, c):
+        M, c = np.asarray(M, dtype=np.float64), np.asarray(c, dtype=np.float64)
+        if M.ndim != 2 or c.shape != (M.shape[0],):
+            raise ValueError(f"M must be (m, d) and c (m,), got {M.shape} and {c.shape}")
+        self.M, self.c, self.d = M, c, M.shape[1]
+
+    @batched
+    def residuals(self, X) -> Array:
+        """Residuals (n, m)."""
+        return X @ self.M.T - self.c
+
+    @batched
+    def residual_jacobian(self, X) -> Array:
+        """Jacobians (n, m, d): ``M`` for every row."""
+        return np.broadcast_to(self.M, (X.shape[0],) + self.M.shape).copy()
+
+    @batched
+    def __call__(self, X) -> Array:
+        return np.sum(self.residuals(X) ** 2, axis=1)
+
+    @batched
+    def grad(self, X) -> Array:
+        return 2.0 * self.residuals(X) @ self.M
+
+    @batched
+    def hessian(self, X) -> Array:
+        return np.broadcast_to(2.0 * self.M.T @ self.M, (X.shape[0], self.d, self.d)).copy()
+
+
+class ExponentialFit(Landscape):
+    """Curve fitting: the decay ``model(t) = x0 * exp(-x1 t)`` fitted to data ``(t_k, v_k)`` (given code).
+
+    Residuals ``r_k = x0 exp(-x1 t_k) - v_k`` and ``L = |r|^2``, with parameters ``x = [x0, x1]``:
+    amplitude and rate. Non-linear in ``x1``, so Gauss-Newton needs several steps.
+
+    Args:
+        t: (m,) sample times. v: (m,) measured values.
+    """
+
+    d = 2
+
+    def __init__(self, t, v):
+        t, v = np.asarray(t, dtype=np.float64), np.asarray(v, dtype=np.float64)
+        if t.ndim != 1 or t.shape != v.shape:
+            raise ValueError(f"t and v must be 1-D of the same length, got {t.shape} and {v.shape}")
+        self.t, self.v = t, v
+
+    @batched
+    def residuals(self, X) -> Array:
+        """Residuals (n, m)."""
+        return X[:, :1] * np.exp(-X[:, 1:] * self.t) - self.v
+
+    @batched
+    def residual_jacobian(self, X) -> Array:
+        """Jacobians (n, m, 2): ``[exp(-x1 t), -x0 t exp(-x1 t)]``."""
+        e = np.exp(-X[:, 1:] * self.t)
+        return np.stack([e, -X[:, :1] * self.t * e], axis=2)
+
+    @batched
+    def __call__(self, X) -> Array:
+        return np.sum(self.residuals(X) ** 2, axis=1)
+
+    @batched
+    def grad(self, X) -> Array:
+        return 2.0 * np.einsum("nm,nmi->ni", self.residuals(X), self.residual_jacobian(X))
+
+    @batched
+    def hessian(self, X) -> Array:
+        """``2 J^T J + 2 sum_k r_k hess(r_k)``: the second term is what Gauss-Newton drops."""
+        r, J = self.residuals(X), self.residual_jacobian(X)
+        e = np.exp(-X[:, 1:] * self.t)
+        second = np.zeros((X.shape[0], 2, 2))
+        second[:, 0, 1] = second[:, 1, 0] = np.sum(r * (-self.t * e), axis=1)
+        second[:, 1, 1] = np.sum(r * X[:, :1] * self.t**2 * e, axis=1)
+        return 2.0 * np.einsum("nmi,nmj->nij", J, J) + 2.0 * second

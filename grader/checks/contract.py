@@ -40,20 +40,22 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9) -> 
         )
 
 
-def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3) -> None:
+def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS) -> None:
     """Register the contract checks for optimizer ``name`` built with hyperparameters ``kwargs``.
 
     A random method (``deterministic=False``) has no batch-independence check: its draws
     depend on the batch's layout; its lesson checks reproducibility by seed instead.
     ``stop_tol`` is the gradient norm the stopping check asks for (a method with a fixed step
-    that hovers around the minimum, like RMSprop, needs a looser one).
+    that hovers around the minimum, like RMSprop, needs a looser one). ``bowl`` is the convex
+    3-D problem the checks run on (a least-squares one for Gauss-Newton), ``rugged`` the 2-D
+    non-convex one for batch independence.
     """
 
     @check(f"{name}.contract.shapes", points=1)
     def shapes(t, ref):
         """One start (d,) and a batch (n, d) give results shaped like the input."""
         for X0 in (np.array([0.5, -1.0, 2.0]), np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])):
-            fit = t.fit(name, BOWL, X0, max_iter=5, tol=0.0, store_history=True, **kwargs)
+            fit = t.fit(name, bowl, X0, max_iter=5, tol=0.0, store_history=True, **kwargs)
             rows = X0.shape[:-1]
             for what, got, want in (("X_", fit.X, X0.shape), ("n_iter_", fit.n_iter, rows), ("Xs_", fit.Xs, (6,) + X0.shape), ("losses_", fit.losses, (6,) + rows)):
                 expect(got.shape == want, f"{name}: for X0 of shape {X0.shape}, {what} has shape {got.shape}; expected {want}")
@@ -62,15 +64,15 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     def untouched(t, ref):
         """fit never modifies the array it is given."""
         X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
-        fit = t.fit(name, BOWL, X0, max_iter=5, tol=0.0, **kwargs)
+        fit = t.fit(name, bowl, X0, max_iter=5, tol=0.0, **kwargs)
         expect(np.array_equal(fit.X0_after, X0), f"{name}.fit changed its input X0 from {X0.tolist()} to {fit.X0_after.tolist()}\n  Hint: work on a copy; an in-place update such as X -= ... on the caller's array changes it")
 
     @check(f"{name}.contract.history", points=1)
     def history(t, ref):
         """History starts at X0 with its loss, and holds one iterate and loss per update."""
         X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
-        fit = t.fit(name, BOWL, X0, max_iter=7, tol=0.0, store_history=True, **kwargs)
-        loss = ref.landscape("Quadratic", **dict(BOWL.kwargs))
+        fit = t.fit(name, bowl, X0, max_iter=7, tol=0.0, store_history=True, **kwargs)
+        loss = ref.landscape(bowl.name, **dict(bowl.kwargs))
         expect(np.array_equal(fit.Xs[0], X0), f"{name}: Xs_[0] should be X0 = {X0.tolist()}, got {fit.Xs[0].tolist()}")
         expect(len(fit.Xs) == 8, f"{name}: 7 updates should give 8 entries in Xs_ (X0 and one per update), got {len(fit.Xs)}")
         want = loss(fit.Xs.reshape(-1, 3)).reshape(fit.losses.shape)
@@ -81,52 +83,52 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     @check(f"{name}.contract.stopping", points=1)
     def stopping(t, ref):
         """A row stops once its gradient norm is below tol; tol=0 runs all max_iter updates."""
-        loss = ref.landscape("Quadratic", **dict(BOWL.kwargs))
+        loss = ref.landscape(bowl.name, **dict(bowl.kwargs))
         X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
-        fit = t.fit(name, BOWL, X0, max_iter=5000, tol=stop_tol, **kwargs)
+        fit = t.fit(name, bowl, X0, max_iter=5000, tol=stop_tol, **kwargs)
         norms = np.linalg.norm(loss.grad(fit.X), axis=1)
         expect(bool(np.all(fit.converged)), f"{name}: on a convex quadratic with tol={stop_tol:g} every start should converge within 5000 updates; converged_ = {fit.converged.tolist()}, gradient norms {norms.tolist()}\n  Hint: {hint}")
         expect(bool(np.all(norms < stop_tol)), f"{name}: converged_ says True but the gradient norms at X_ are {norms.tolist()} (tol {stop_tol:g})")
         expect(bool(np.all(fit.n_iter < 5000)), f"{name}: converged rows should stop before max_iter; n_iter_ = {fit.n_iter.tolist()}")
-        full = t.fit(name, BOWL, X0, max_iter=13, tol=0.0, **kwargs)
+        full = t.fit(name, bowl, X0, max_iter=13, tol=0.0, **kwargs)
         expect(bool(np.all(full.n_iter == 13)), f"{name}: with tol=0 every row should run max_iter=13 updates; n_iter_ = {full.n_iter.tolist()}")
 
     if deterministic:
-        _register_batch_independence(name, kwargs)
+        _register_batch_independence(name, kwargs, rugged)
 
     @check(f"{name}.contract.refit", points=1)
     def refit(t, ref):
         """Fitting twice from the same start gives the same result as fitting once."""
         X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
-        first, second = t.fit(name, BOWL, X0, X0, max_iter=10, tol=0.0, store_history=True, **kwargs)
+        first, second = t.fit(name, bowl, X0, X0, max_iter=10, tol=0.0, store_history=True, **kwargs)
         same_path(name, second.Xs, first.Xs, "a second fit on the same object", "reset all state (velocities, step counts, accumulators, the random generator) in init_state or fit; state created lazily in update survives into the next fit")
 
     @check(f"{name}.contract.bad_input", points=1)
     def bad_input(t, ref):
         """Bad input raises a clear ValueError or TypeError at fit."""
         good = np.array([0.5, -1.0, 2.0])
-        t.fit(name, BOWL, good, max_iter=2, **kwargs)  # the optimizer must work before its refusals count
+        t.fit(name, bowl, good, max_iter=2, **kwargs)  # the optimizer must work before its refusals count
         cases = [
-            ("X0 containing NaN", BOWL, np.array([0.5, np.nan, 2.0]), {}),
-            ("X0 of shape (2, 2, 3)", BOWL, np.ones((2, 2, 3)), {}),
-            ("X0 with 2 columns for a 3-D loss", BOWL, np.ones((4, 2)), {}),
-            ("a negative learning rate", BOWL, good, {"lr": -0.1}),
-            ("a loss without grad", LandscapeSpec(BOWL.name, BOWL.kwargs, BOWL.source, hide=("grad", "hessian")), good, {}),
+            ("X0 containing NaN", bowl, np.array([0.5, np.nan, 2.0]), {}),
+            ("X0 of shape (2, 2, 3)", bowl, np.ones((2, 2, 3)), {}),
+            ("X0 with 2 columns for a 3-D loss", bowl, np.ones((4, 2)), {}),
+            ("a negative learning rate", bowl, good, {"lr": -0.1}),
+            ("a loss without grad", LandscapeSpec(bowl.name, bowl.kwargs, bowl.source, hide=("grad", "hessian", "residuals", "residual_jacobian")), good, {}),
         ]
         for what, spec, X0, extra in cases:
             raised, _ = t.fit_error(name, spec, X0, **{**kwargs, "max_iter": 3, **extra})
             expect(raised is not None, f"{name}: fit with {what} should raise a ValueError or TypeError naming the problem, but it ran\n  Hint: keep BaseOptimizer's checks (call super()._check_params() if you override it)")
 
 
-def _register_batch_independence(name: str, kwargs: dict) -> None:
+def _register_batch_independence(name: str, kwargs: dict, rugged: LandscapeSpec) -> None:
     @check(f"{name}.contract.batch_independence", points=2)
     def batch(t, ref):
         """Each row of a batch is optimized as if alone: a batch equals its rows run one by one."""
 
         def prop(X0):
-            together = t.fit(name, WELLS, X0, max_iter=25, tol=1e-4, **kwargs)
+            together = t.fit(name, rugged, X0, max_iter=25, tol=1e-4, **kwargs)
             for i, row in enumerate(X0):
-                alone = t.fit(name, WELLS, row, max_iter=25, tol=1e-4, **kwargs)
+                alone = t.fit(name, rugged, row, max_iter=25, tol=1e-4, **kwargs)
                 gap, _ = max_gap(together.X[i], alone.X)
                 if gap > 1e-9 or together.n_iter[i] != alone.n_iter:
                     raise CheckFailed(

@@ -177,6 +177,37 @@ def square_jacobian(t, ref):
     run_property(prop, X=points(2))
 
 
+@check("ScaledQuadratic.physics_jacobian.gradcheck", points=1)
+def scaled_jacobian(t, ref):
+    """The Jacobian of P(x) = [x0, alpha x1] matches central differences, shape (n, 2, 2)."""
+
+    def prop(case):
+        kwargs, X = case
+        mine, theirs = t.landscape("ScaledQuadratic", **kwargs), ref.landscape("ScaledQuadratic", **kwargs)
+        J = mine.call("physics_jacobian", X, shape=(len(X), 2, 2))
+        _fail(against_differences("Jacobian", J, theirs.method("physics"), X, second=True), "dP/dx = diag(1, alpha), one copy per row")
+
+    run_property(prop, case=scaled_cases())
+
+
+@check("Rosenbrock.residual_jacobian.gradcheck", points=2)
+def rosenbrock_residual_jacobian(t, ref):
+    """The Jacobian of Rosenbrock's residuals matches central differences, shape (n, 2 (d-1), d)."""
+
+    def prop(case):
+        kwargs, X = case
+        mine, theirs = t.landscape("Rosenbrock", **kwargs), ref.landscape("Rosenbrock", **kwargs)
+        n, d = X.shape
+        J = mine.call("residual_jacobian", X, shape=(n, 2 * (d - 1), d))
+        _fail(
+            against_differences("Jacobian", J, theirs.method("residuals"), X, second=True),
+            "row i (i < d-1) is d/dx of sqrt(b) (x_{i+1} - x_i^2): -2 sqrt(b) x_i in column i, sqrt(b) in column i+1; "
+            "row d-1+i is d/dx of (a - x_i): -1 in column i",
+        )
+
+    run_property(prop, case=rosenbrock_cases())
+
+
 @check("SquarePhysics.physics_inverse.branch", points=3)
 def square_inverse(t, ref):
     """physics(inverse(y, x0)) == y, on the branch of x1 nearest x0 (same sign)."""

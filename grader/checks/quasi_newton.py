@@ -1,0 +1,203 @@
+"""Checks for lesson 4: Broyden, BFGS, LBFGS.
+
+The matrix updates are checked on their own as static methods, through properties that
+any correct implementation has (the secant equation, symmetry, positive definiteness, the
+two-loop recursion agreeing with the dense matrix); the optimizers then against the
+reference, against each other, and against budgets of gradient evaluations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from ..properties import points, run_property
+from ..registry import CheckFailed, check, expect
+from ..target import LandscapeSpec
+from .contract import WELLS, register_contract, same_path
+
+ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
+ROSENBROCK_10 = LandscapeSpec("Rosenbrock", (("d", 10),), "reference")
+ROSENBROCK_1000 = LandscapeSpec("Rosenbrock", (("d", 1000),), "reference")
+STRETCHED = LandscapeSpec("Quadratic", (("A", np.array([[4.0, 1.0], [1.0, 2.0]])), ("b", np.array([1.0, 1.0]))), "reference")
+STARTS = np.random.default_rng(2026).uniform(-3, 3, size=(20, 2))
+ROSEN_STARTS = np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]])
+
+HINTS = {
+    "Broyden": (
+        "H_new = H + (s - H y)(s^T H) / (s^T H y): the outer product of the column s - H y with the row s^T H "
+        "(einsum('ni,nj->nij', s - Hy, sH)). Usual slips: the outer product transposed, s and y swapped, y^T s for s^T H y"
+    ),
+    "BFGS": (
+        "H_new = (I - rho s y^T) H (I - rho y s^T) + rho s s^T with rho = 1 / y^T s, skipping pairs with y^T s <= 0. "
+        "Usual slips: s y^T where y s^T belongs (or the reverse), the pair in the wrong order (s = x_new - x, "
+        "y = g_new - g), no skip when the curvature is not positive"
+    ),
+    "LBFGS": (
+        "first loop newest to oldest (a_i = rho_i s_i.q, q -= a_i y_i), then r = gamma q, then oldest to newest "
+        "(b = rho_i y_i.r, r += (a_i - b) s_i). Usual slips: the two loops swapped in direction, s and y swapped, "
+        "gamma applied after the second loop, the a_i not kept per pair"
+    ),
+}
+
+register_contract("Broyden", {"lr": 0.2}, HINTS["Broyden"])
+register_contract("BFGS", {}, HINTS["BFGS"])
+register_contract("LBFGS", {"memory": 4}, HINTS["LBFGS"])
+
+
+# --------------------------------------------------------------------------- strategies
+@st.composite
+def pairs(draw, positive=True):
+    """A batch of symmetric positive definite ``H: (n, d, d)`` and pairs ``s, y: (n, d)``."""
+    n, d = draw(st.integers(1, 4)), draw(st.integers(1, 5))
+    A = draw(points(d, n=st.just(n * d), lo=-1, hi=1)).reshape(n, d, d)
+    H = A @ np.swapaxes(A, 1, 2) + 0.5 * np.eye(d)
+    s = draw(points(d, n=st.just(n), lo=-2, hi=2))
+    s = np.where(np.linalg.norm(s, axis=1, keepdims=True) < 0.1, 1.0, s)  # a step, not a standstill
+    y = draw(points(d, n=st.just(n), lo=-2, hi=2))
+    if positive:  # push y toward s until y.s is comfortably positive
+        sy = np.einsum("nd,nd->n", s, y)
+        ss = np.einsum("nd,nd->n", s, s)
+        y = y + np.where(sy < 0.2 * ss + 0.1, (0.2 * ss + 0.1 - sy) / np.maximum(ss, 1e-12), 0.0)[:, None] * s
+    return H, s, y
+
+
+def _secant(name: str, H, s, y, H_new) -> None:
+    Hy = np.einsum("nij,nj->ni", H_new, y)
+    gap = np.max(np.abs(Hy - s) / (1 + np.abs(s)))
+    if gap > 1e-8:
+        row = int(np.argmax(np.max(np.abs(Hy - s), axis=1)))
+        raise CheckFailed(f"{name}.inverse_update breaks the secant equation H_new y = s: for s = {np.round(s[row], 4).tolist()}, y = {np.round(y[row], 4).tolist()} it gives H_new y = {np.round(Hy[row], 6).tolist()}\n  Hint: {HINTS[name]}")
+
+
+# --------------------------------------------------------------------------- Broyden
+@check("Broyden.secant", points=3)
+def broyden_secant(t, ref):
+    """After the update H_new y = s, and H_new - H has rank one."""
+
+    def prop(case):
+        H, s, y = case
+        Hy = np.einsum("nij,nj->ni", H, y)
+        if np.min(np.abs(np.einsum("ni,ni->n", s, Hy))) < 1e-3:
+            return  # the update is undefined there
+        H_new = t.static("Broyden", "inverse_update", H, s, y, shape=H.shape)
+        _secant("Broyden", H, s, y, H_new)
+        sv = np.linalg.svd(H_new - H, compute_uv=False)
+        expect(bool(np.all(sv[:, 1:] <= 1e-8 * (1 + sv[:, :1]))) if sv.shape[1] > 1 else True, f"Broyden.inverse_update should change H by a rank-one matrix; the singular values of H_new - H are {np.round(sv, 6).tolist()}\n  Hint: {HINTS['Broyden']}")
+
+    run_property(prop, case=pairs(positive=False))
+
+
+# --------------------------------------------------------------------------- BFGS
+@check("BFGS.secant_spd", points=3)
+def bfgs_update(t, ref):
+    """With y.s > 0 the update satisfies H_new y = s and keeps H symmetric positive definite."""
+
+    def prop(case):
+        H, s, y = case
+        H_new = t.static("BFGS", "inverse_update", H, s, y, shape=H.shape)
+        _secant("BFGS", H, s, y, H_new)
+        asym = np.max(np.abs(H_new - np.swapaxes(H_new, 1, 2)) / (1 + np.abs(H_new)))
+        expect(asym < 1e-9, f"BFGS.inverse_update returned a matrix that is not symmetric (largest |H - H^T| relative {asym:.3g})\n  Hint: {HINTS['BFGS']}")
+        lam = np.linalg.eigvalsh(0.5 * (H_new + np.swapaxes(H_new, 1, 2)))
+        expect(bool(np.all(lam[:, 0] > 0)), f"BFGS.inverse_update lost positive definiteness although y.s > 0: smallest eigenvalues {lam[:, 0].tolist()}\n  Hint: {HINTS['BFGS']}")
+
+    run_property(prop, case=pairs(positive=True))
+
+
+@check("BFGS.skips_negative_curvature", points=1)
+def bfgs_skip(t, ref):
+    """A pair with y.s <= 0 leaves H unchanged (it would destroy positive definiteness)."""
+    H = np.array([[[2.0, 0.5], [0.5, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])
+    s = np.array([[1.0, 0.0], [0.3, -0.2]])
+    y = np.array([[-1.0, 0.5], [0.0, 0.0]])  # y.s = -1 and 0
+    H_new = t.static("BFGS", "inverse_update", H, s, y, shape=H.shape)
+    expect(np.allclose(H_new, H, rtol=0, atol=1e-12), f"BFGS.inverse_update changed H for pairs with y.s <= 0 (-1 and 0): got {np.round(H_new, 4).tolist()}\n  Hint: {HINTS['BFGS']}")
+
+
+# --------------------------------------------------------------------------- L-BFGS
+@check("LBFGS.two_loop", points=3)
+def lbfgs_two_loop(t, ref):
+    """The two-loop recursion gives exactly H g for the H built by BFGS updates from gamma I."""
+
+    def prop(k, case, gamma):
+        H0, s0, y0 = case
+        n, d = s0.shape
+        rng = np.random.default_rng(k)  # more pairs like the drawn one
+        S = np.stack([s0] + [s0 + rng.normal(size=s0.shape) for _ in range(k - 1)])
+        Y = np.stack([y0] + [S[i] * rng.uniform(0.5, 2.0, size=s0.shape) + 0.1 * rng.normal(size=s0.shape) for i in range(1, k)])
+        sy = np.einsum("knd,knd->kn", S, Y)
+        if np.min(sy) <= 1e-3:
+            return
+        rho = 1.0 / sy
+        g = rng.normal(size=(n, d))
+        gam = np.full(n, gamma)
+        H = np.broadcast_to(gamma * np.eye(d), (n, d, d)).copy()
+        for i in range(k):
+            H = ref.static("BFGS", "inverse_update", H, S[i], Y[i])
+        want = np.einsum("nij,nj->ni", H, g)
+        got = t.static("LBFGS", "two_loop", g, S, Y, rho, gam, shape=g.shape)
+        gap = np.max(np.abs(got - want) / (1 + np.abs(want)))
+        if gap > 1e-8:
+            raise CheckFailed(f"LBFGS.two_loop with {k} pairs and gamma = {gamma:.3g} gave {np.round(got[0], 6).tolist()} where the dense BFGS matrix gives {np.round(want[0], 6).tolist()}\n  Hint: {HINTS['LBFGS']}")
+
+    run_property(prop, k=st.integers(1, 5), case=pairs(positive=True), gamma=st.sampled_from([1.0, 0.3, 2.5]))
+
+
+@check("LBFGS.equals_bfgs", points=2)
+def lbfgs_is_bfgs(t, ref):
+    """With gamma = 1 (scaling=False) and a memory that holds every pair, L-BFGS takes BFGS's steps."""
+    for spec, X0 in ((ROSENBROCK, ROSEN_STARTS), (WELLS, STARTS[:6])):
+        mine = t.fit("LBFGS", spec, X0, memory=50, scaling=False, max_iter=25, tol=0.0, store_history=True)
+        want = ref.fit("BFGS", spec, X0, max_iter=25, tol=0.0, store_history=True)
+        same_path("LBFGS", mine.Xs, want.Xs, f"LBFGS(memory=50, scaling=False) against BFGS on {spec.name}", HINTS["LBFGS"], tol=1e-6)
+
+
+# --------------------------------------------------------------------------- paths and budgets
+PATHS = {
+    "Broyden": [(STRETCHED, np.array([[2.0, -1.0], [-3.0, 0.5]]), {"lr": 0.1}), (ROSENBROCK, ROSEN_STARTS, {"lr": 1e-3})],
+    "BFGS": [(ROSENBROCK, ROSEN_STARTS, {}), (WELLS, STARTS, {"c2": 0.5})],
+    "LBFGS": [(ROSENBROCK_10, np.random.default_rng(3).uniform(-2, 2, size=(4, 10)), {"memory": 3}), (WELLS, STARTS, {"memory": 5})],
+}
+
+
+def _register_paths(name: str) -> None:
+    @check(f"{name}.trajectory.reference", points=3)
+    def paths(t, ref):
+        """The iterates equal the reference's, step by step, on two landscapes."""
+        for spec, X0, kwargs in PATHS[name]:
+            mine = t.fit(name, spec, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
+            want = ref.fit(name, spec, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
+            args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}", HINTS[name], tol=1e-7)
+
+
+for _name in PATHS:
+    _register_paths(_name)
+
+
+def _budget(t, name: str, spec: LandscapeSpec, X0, kwargs: dict, tol: float, steps: int, grads: int, needs: str) -> None:
+    fit = t.fit(name, spec.counted(), X0, max_iter=steps, tol=tol, **kwargs)
+    used = int(fit.evaluations[1])
+    expect(bool(fit.converged), f"{name} on {spec.name} from the standard start should reach |grad| < {tol:g} within {steps} steps (the reference: {needs}); it stopped after {int(fit.n_iter)} steps with X_ starting {np.round(fit.X[:4], 5).tolist()}\n  Hint: {HINTS[name]}")
+    expect(used <= grads, f"{name} on {spec.name} used {used} gradient evaluations; the budget is {grads} (the reference: {needs})\n  Hint: reuse the gradient the line search computed at the accepted point instead of evaluating it again")
+
+
+@check("Broyden.convergence", points=2)
+def broyden_converges(t, ref):
+    """Solves a 2-D quadratic to |grad| < 1e-8 within 30 steps (it learns the inverse Hessian along the way)."""
+    _budget(t, "Broyden", STRETCHED, np.array([2.0, -1.0]), {"lr": 0.1}, 1e-8, 30, 60, "13 steps and 26 gradients")
+
+
+@check("BFGS.convergence", points=2)
+def bfgs_converges(t, ref):
+    """From (-1.2, 1) on 2-D Rosenbrock: |grad| < 1e-5 within 45 steps and 70 gradient evaluations."""
+    _budget(t, "BFGS", ROSENBROCK, np.array([-1.2, 1.0]), {}, 1e-5, 45, 70, "34 steps and 54 gradients")
+
+
+@check("LBFGS.convergence", points=2)
+def lbfgs_converges(t, ref):
+    """From (-1.2, 1) on 2-D Rosenbrock within 45 steps and 60 gradients; in 1000 dimensions within 6000 steps."""
+    _budget(t, "LBFGS", ROSENBROCK, np.array([-1.2, 1.0]), {}, 1e-5, 45, 60, "34 steps and 44 gradients")
+    x0 = np.tile([-1.2, 1.0], 500)
+    _budget(t, "LBFGS", ROSENBROCK_1000, x0, {}, 1e-5, 6000, 7200, "4949 steps and 5824 gradients")

@@ -1,0 +1,209 @@
+"""Checks for lesson 3: Newton, ConditionScaledGD, GaussNewton."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from ..properties import floats, log_uniform, points, run_property
+from ..registry import CheckFailed, check, expect
+from ..target import LandscapeSpec
+from .contract import WELLS, max_gap, register_contract, same_path
+
+SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
+ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
+LSQ = LandscapeSpec("LinearLeastSquares", (("M", np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 1.0], [1.0, 0.0, 3.0], [2.0, 1.0, 1.0]])), ("c", np.array([1.0, 0.0, -1.0, 2.0]))), "reference")
+_T = np.linspace(0.0, 3.0, 25)
+DECAY = LandscapeSpec("ExponentialFit", (("t", _T), ("v", 2.0 * np.exp(-1.3 * _T) + 0.02 * np.sin(7.0 * _T))), "reference")
+STARTS = np.random.default_rng(2026).uniform(-3, 3, size=(20, 2))
+
+HINTS = {
+    "Newton": (
+        "p = -(H + mu I)^{-1} g by np.linalg.solve on the whole stack (H: (n, d, d), g[..., None]); mu = 0 where "
+        "the smallest eigenvalue (np.linalg.eigvalsh) is > 0, else damping * max|eigenvalue| - smallest. Usual slips: "
+        "no regularization on an indefinite Hessian, the sign of p, solving with H^T or inv of a near-singular matrix"
+    ),
+    "ConditionScaledGD": (
+        "divide the step by kappa(H) + eps, with kappa = max|eigenvalue| / min|eigenvalue| per row; the course "
+        "notebook's code multiplies by kappa where its formula divides"
+    ),
+    "GaussNewton": (
+        "p = -(J^T J + mu I)^{-1} J^T r with mu = damping * trace(J^T J) / d; J^T J is einsum('nmi,nmj->nij', J, J). "
+        "Usual slips: J J^T (an (m, m) matrix) for J^T J, J r for J^T r, a factor 2 on one side only, the sign"
+    ),
+}
+
+
+def _describe(name: str, spec: LandscapeSpec, kwargs: dict) -> str:
+    args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    return f"{name}({args}) on {spec.name}"
+
+
+register_contract("Newton", {"lr": 1.0, "line_search": True}, HINTS["Newton"])
+register_contract("ConditionScaledGD", {"lr": 0.3}, HINTS["ConditionScaledGD"])
+register_contract("GaussNewton", {"lr": 1.0}, HINTS["GaussNewton"], bowl=LSQ, rugged=DECAY)
+
+
+# --------------------------------------------------------------------------- Newton
+@check("Newton.trajectory.notebook", points=3)
+def newton_notebook(t, ref):
+    """Ten steps with lr 1/3 from [3, 3] on the toy physics end where the PBDL notebook says."""
+    fit = t.fit("Newton", SQUARE, np.array([3.0, 3.0]), lr=1 / 3, max_iter=10, tol=0.0, store_history=True)
+    want = np.array([0.05202458, 0.92383826])  # printed by the notebook (float32)
+    expect(
+        np.allclose(fit.X, want, rtol=1e-6, atol=0),
+        f"after 10 steps from [3, 3] expected about {want.tolist()} (distance 0.925 from the origin), got {fit.X.tolist()}\n"
+        f"  The first step should go to [2, 2.6666667]; yours went to {fit.Xs[1].tolist()}.\n  Hint: {HINTS['Newton']}",
+    )
+
+
+@check("Newton.trajectory.reference", points=3)
+def newton_paths(t, ref):
+    """The iterates equal the reference's on the Gaussian wells (indefinite Hessians: regularization at work), with and without the line search, and on Rosenbrock."""
+    cases = [
+        (WELLS, STARTS, {"lr": 0.5, "damping": 0.05}),
+        (WELLS, STARTS, {"lr": 1.0, "line_search": True}),
+        (ROSENBROCK, np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]]), {"lr": 1.0}),
+    ]
+    for spec, X0, kwargs in cases:
+        mine = t.fit("Newton", spec, X0, max_iter=15, tol=0.0, store_history=True, **kwargs)
+        want = ref.fit("Newton", spec, X0, max_iter=15, tol=0.0, store_history=True, **kwargs)
+        same_path("Newton", mine.Xs, want.Xs, _describe("Newton", spec, kwargs), HINTS["Newton"], tol=1e-8)
+
+
+@st.composite
+def spd_quadratics(draw):
+    d = draw(st.integers(1, 5))
+    Q = draw(points(d, n=st.just(d), lo=-1, hi=1))
+    A = Q @ Q.T + draw(floats(0.1, 3.0)) * np.eye(d)
+    b = draw(points(d, n=st.just(1), lo=-3, hi=3))[0]
+    return A, b, draw(points(d))
+
+
+@check("Newton.one_step", points=2)
+def newton_one_step(t, ref):
+    """With lr 1, Newton lands on the minimum of any symmetric positive definite quadratic in one step."""
+
+    def prop(case):
+        A, b, X0 = case
+        fit = t.fit("Newton", LandscapeSpec("Quadratic", (("A", A), ("b", b)), "reference"), X0, lr=1.0, max_iter=1, tol=0.0)
+        want = np.broadcast_to(np.linalg.solve(A, b), X0.shape)
+        gap, where = max_gap(fit.X, want)
+        if gap > 1e-8:
+            raise CheckFailed(f"one Newton step on L = x^T A x / 2 - b^T x from {X0[where[0]].tolist()} reached {fit.X[where[0]].tolist()}, not the minimum {want[where[0]].tolist()} (A = {np.round(A, 4).tolist()})\n  Hint: {HINTS['Newton']}")
+
+    run_property(prop, max_examples=20, case=spd_quadratics())
+
+
+@check("Newton.affine_invariance", points=2)
+def newton_affine(t, ref):
+    """Newton's path does not depend on the coordinates: in z with x = A z + c it is the same path."""
+
+    def prop(A, c, X0):
+        if abs(np.linalg.det(A)) < 0.2:
+            A = A + 2.0 * np.eye(2)
+        if abs(np.linalg.det(A)) < 0.2:
+            return
+        kwargs = {"lr": 0.5, "max_iter": 8, "tol": 0.0, "store_history": True}
+        X0 = X0 + np.array([0.0, 0.5])  # keep x1 away from 0, where this Hessian is singular
+        plain = t.fit("Newton", SQUARE, X0, **kwargs)
+        Z0 = np.linalg.solve(A, (X0 - c).T).T
+        moved = t.fit("Newton", SQUARE.transformed(A, c), Z0, **kwargs)
+        same_path("Newton", moved.Xs @ A.T + c, plain.Xs, "the toy physics in coordinates x = A z + c", "solve with H itself (not H^T, not a diagonal approximation) and step by the full direction; a regularization that fires on a positive definite H breaks the invariance", tol=1e-7)
+
+    run_property(prop, max_examples=15, A=points(2, n=st.just(2), lo=-2, hi=2), c=points(2, n=st.just(1), lo=-1, hi=1).map(lambda a: a[0]), X0=points(2, n=st.integers(1, 3), lo=0.2, hi=3))
+
+
+@check("Newton.loss_scale_invariance", points=1)
+def newton_scale(t, ref):
+    """Multiplying the loss by any c > 0 leaves Newton's path unchanged, regularization included."""
+
+    def prop(c):
+        kwargs = {"lr": 0.5, "max_iter": 10, "tol": 0.0, "store_history": True}
+        a = t.fit("Newton", WELLS, STARTS[:8], **kwargs)
+        b = t.fit("Newton", WELLS.scaled(c), STARTS[:8], **kwargs)
+        same_path("Newton", b.Xs, a.Xs, f"the loss multiplied by c = {c:.6g}", "tie the regularization to the Hessian's own scale (damping * max|eigenvalue|), not to an absolute number", tol=1e-7)
+
+    run_property(prop, max_examples=8, c=log_uniform(1e-3, 1e3))
+
+
+@check("Newton.convergence", points=2)
+def newton_converges(t, ref):
+    """From (-1.2, 1) on Rosenbrock: pure Newton reaches |grad| < 1e-8 within 10 steps, with the line search within 30."""
+    for kwargs, budget, needs in (({"lr": 1.0}, 10, 6), ({"lr": 1.0, "line_search": True}, 30, 22)):
+        fit = t.fit("Newton", ROSENBROCK, np.array([-1.2, 1.0]), max_iter=budget, tol=1e-8, **kwargs)
+        expect(bool(fit.converged), f"{_describe('Newton', ROSENBROCK, kwargs)} from (-1.2, 1) should reach |grad| < 1e-8 within {budget} steps (the reference needs {needs}); it ended at {fit.X.tolist()}\n  Hint: {HINTS['Newton']}")
+
+
+# --------------------------------------------------------------------------- ConditionScaledGD
+@check("ConditionScaledGD.trajectory.reference", points=3)
+def csgd_paths(t, ref):
+    """The iterates equal the reference's on the Gaussian wells and on Rosenbrock."""
+    for spec, X0, kwargs in ((WELLS, STARTS, {"lr": 0.5}), (ROSENBROCK, np.array([[-1.2, 1.0], [0.0, 2.0]]), {"lr": 0.05})):
+        mine = t.fit("ConditionScaledGD", spec, X0, max_iter=30, tol=0.0, store_history=True, **kwargs)
+        want = ref.fit("ConditionScaledGD", spec, X0, max_iter=30, tol=0.0, store_history=True, **kwargs)
+        same_path("ConditionScaledGD", mine.Xs, want.Xs, _describe("ConditionScaledGD", spec, kwargs), HINTS["ConditionScaledGD"])
+
+
+@check("ConditionScaledGD.isotropic", points=1)
+def csgd_isotropic(t, ref):
+    """Where the Hessian is a multiple of I (kappa = 1) the step is gradient descent's with lr / (1 + eps)."""
+
+    def prop(X0, lr):
+        bowl = LandscapeSpec("Quadratic", (("A", 2.0 * np.eye(2)), ("b", np.array([1.0, -1.0]))), "reference")
+        a = t.fit("ConditionScaledGD", bowl, X0, lr=lr, eps=0.5, max_iter=10, tol=0.0, store_history=True)
+        b = ref.fit("GradientDescent", bowl, X0, lr=lr / 1.5, max_iter=10, tol=0.0, store_history=True)
+        same_path("ConditionScaledGD", a.Xs, b.Xs, f"ConditionScaledGD(lr={lr:.4g}, eps=0.5) on an isotropic bowl against GradientDescent(lr={lr / 1.5:.4g})", HINTS["ConditionScaledGD"])
+
+    run_property(prop, max_examples=10, X0=points(2), lr=floats(0.01, 0.4))
+
+
+# --------------------------------------------------------------------------- GaussNewton
+@st.composite
+def linear_problems(draw):
+    d = draw(st.integers(1, 4))
+    m = draw(st.integers(d, d + 4))
+    M = draw(points(d, n=st.just(m), lo=-2, hi=2))
+    if np.linalg.svd(M, compute_uv=False)[-1] < 0.1:  # keep full column rank, well away from singular
+        M = M + np.eye(m, d)
+    c = draw(points(m, n=st.just(1), lo=-2, hi=2))[0]
+    return M, c, draw(points(d))
+
+
+@check("GaussNewton.one_step", points=2)
+def gn_one_step(t, ref):
+    """With lr 1, Gauss-Newton solves a linear least-squares problem in one step."""
+
+    def prop(case):
+        M, c, X0 = case
+        if np.linalg.svd(M, compute_uv=False)[-1] < 0.1:
+            return
+        fit = t.fit("GaussNewton", LandscapeSpec("LinearLeastSquares", (("M", M), ("c", c)), "reference"), X0, lr=1.0, max_iter=1, tol=0.0)
+        want = np.broadcast_to(np.linalg.lstsq(M, c, rcond=None)[0], X0.shape)
+        gap, where = max_gap(fit.X, want)
+        if gap > 1e-6:
+            raise CheckFailed(f"one Gauss-Newton step on |M x - c|^2 (M of shape {M.shape}) reached {fit.X[where[0]].tolist()}, not the least-squares solution {want[where[0]].tolist()}\n  Hint: {HINTS['GaussNewton']}")
+
+    run_property(prop, max_examples=20, case=linear_problems())
+
+
+@check("GaussNewton.trajectory.reference", points=3)
+def gn_paths(t, ref):
+    """The iterates equal the reference's on the curve fit, on Rosenbrock's residuals and on the toy physics."""
+    cases = [
+        (DECAY, np.array([[1.0, 0.5], [3.0, 2.0], [0.5, 0.1]]), {"lr": 1.0}),
+        (ROSENBROCK, np.array([[-1.2, 1.0], [0.0, 2.0]]), {"lr": 0.5}),
+        (SQUARE, np.array([[3.0, 3.0], [-1.0, 0.5]]), {"lr": 0.3, "damping": 1e-3}),
+    ]
+    for spec, X0, kwargs in cases:
+        mine = t.fit("GaussNewton", spec, X0, max_iter=12, tol=0.0, store_history=True, **kwargs)
+        want = ref.fit("GaussNewton", spec, X0, max_iter=12, tol=0.0, store_history=True, **kwargs)
+        same_path("GaussNewton", mine.Xs, want.Xs, _describe("GaussNewton", spec, kwargs), HINTS["GaussNewton"], tol=1e-8)
+
+
+@check("GaussNewton.convergence", points=2)
+def gn_converges(t, ref):
+    """Fits the decay curve (|grad| < 1e-8) from three starts within 25 steps."""
+    X0 = np.array([[1.0, 0.5], [3.0, 2.0], [0.5, 0.1]])
+    fit = t.fit("GaussNewton", DECAY, X0, max_iter=25, tol=1e-8)
+    expect(bool(np.all(fit.converged)), f"GaussNewton on the decay fit should reach |grad| < 1e-8 within 25 steps from {X0.tolist()} (the reference needs at most 9); converged_ = {fit.converged.astype(bool).tolist()}, X_ = {np.round(fit.X, 5).tolist()}\n  Hint: {HINTS['GaussNewton']}")

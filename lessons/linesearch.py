@@ -1,0 +1,168 @@
+"""Line searches along a batch of directions (given code: read it, use it, don't change it).
+
+Along a direction ``p`` from ``x`` the loss becomes a function of the step length alone,
+``phi(t) = L(x + t p)``, with slope ``phi'(t) = grad L(x + t p) . p``. A line search picks ``t``
+for every row of a batch at once; rows are independent, as everywhere in the course.
+
+- ``backtracking``: halve ``t`` until the Armijo (sufficient decrease) condition holds,
+  ``phi(t) <= phi(0) + c1 t phi'(0)``.
+- ``wolfe``: find ``t`` satisfying the strong Wolfe conditions, Armijo plus the curvature
+  condition ``|phi'(t)| <= c2 |phi'(0)|`` (Nocedal & Wright, algorithms 3.5 and 3.6). The
+  curvature condition is what quasi-Newton methods need: it guarantees ``y^T s > 0`` for the
+  step ``s`` and the gradient change ``y``, so BFGS keeps its matrix positive definite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def _rows(mask: Array) -> Array:
+    return np.flatnonzero(mask)
+
+
+def backtracking(loss, X: Array, P: Array, f0: Array, slope: Array, t0=1.0, c1: float = 1e-4, shrink: float = 0.5, max_halvings: int = 40) -> Array:
+    """Armijo backtracking for each row: the first ``t = t0 * shrink^k`` with
+    ``L(x + t p) <= L(x) + c1 t slope``. Returns ``t: (n,)``; a row that never satisfies it
+    (``slope >= 0``: ``p`` is not a descent direction) gets ``t = 0``.
+
+    Args:
+        loss: callable ``(n, d) -> (n,)``.
+        X, P: (n, d) points and directions. f0: (n,) losses at X. slope: (n,) ``grad . p`` at X.
+    """
+    t = np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy()
+    searching = slope < 0
+    t[~searching] = 0.0
+    for _ in range(max_halvings):
+        rows = _rows(searching)
+        if rows.size == 0:
+            break
+        f = np.asarray(loss(X[rows] + t[rows, None] * P[rows]), dtype=np.float64)
+        ok = f <= f0[rows] + c1 * t[rows] * slope[rows]
+        searching[rows[ok]] = False
+        t[rows[~ok]] *= shrink
+    t[searching] = 0.0  # gave up: stay put rather than increase the loss
+    return t
+
+
+@dataclass
+class WolfeResult:
+    """The outcome of ``wolfe`` for each row: step ``t: (n,)``, the new points ``X: (n, d)``,
+    their losses ``f: (n,)`` and gradients ``g: (n, d)``, whether the strong Wolfe conditions
+    hold (``ok: (n,)``), and the number of loss-and-gradient evaluations (``evaluations: (n,)``)."""
+
+    t: Array
+    X: Array
+    f: Array
+    g: Array
+    ok: Array
+    evaluations: Array
+
+
+def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e-4, c2: float = 0.9, max_evaluations: int = 30) -> WolfeResult:
+    """Strong Wolfe line search for every row, by bracketing then zooming.
+
+    Bracketing tries ``t0, 2 t0, 4 t0, ...`` until a trial breaks Armijo, stops decreasing,
+    or has a non-negative slope; zooming then shrinks the bracket with safeguarded quadratic
+    interpolation until both conditions hold. Each trial costs one ``loss(X)`` and one
+    ``loss.grad(X)`` on the rows still searching. A row that runs out of evaluations takes
+    the best Armijo point it saw (``ok`` is False there); a row whose direction is not a
+    descent direction does not move.
+
+    Args:
+        loss: a landscape (callable with ``grad``).
+        X, P: (n, d) points and directions. f0: (n,) losses. g0: (n, d) gradients at X.
+        t0: first trial step, a number or (n,).
+        c1, c2: the Armijo and curvature constants, ``0 < c1 < c2 < 1``.
+    """
+    n = X.shape[0]
+    d0 = np.einsum("nd,nd->n", g0, P)  # phi'(0)
+    t_try = np.broadcast_to(np.asarray(t0, dtype=np.float64), (n,)).copy()
+    # Bracketing state: the previous trial (starts at t = 0).
+    t_prev, f_prev, d_prev = np.zeros(n), f0.copy(), d0.copy()
+    # Zoom state: lo is the best Armijo point so far; hi the other end of the bracket.
+    lo, f_lo, d_lo = np.zeros(n), f0.copy(), d0.copy()
+    hi, f_hi = np.zeros(n), f0.copy()
+    zooming = np.zeros(n, dtype=bool)
+    searching = d0 < 0
+    done_t = np.zeros(n)
+    ok = np.zeros(n, dtype=bool)
+    evaluations = np.zeros(n, dtype=int)
+    X_new, f_new, g_new = X.copy(), f0.copy(), g0.copy()
+    first = np.ones(n, dtype=bool)
+
+    def accept(rows, t, f, g):
+        done_t[rows] = t
+        X_new[rows] = X[rows] + t[:, None] * P[rows]
+        f_new[rows], g_new[rows] = f, g
+        searching[rows] = False
+
+    for _ in range(max_evaluations):
+        rows = _rows(searching)
+        if rows.size == 0:
+            break
+        z = zooming[rows]
+        # Trial step: bracketing rows use t_try; zooming rows interpolate inside [lo, hi].
+        t = t_try[rows].copy()
+        if z.any():
+            a, b = lo[rows[z]], hi[rows[z]]
+            width = b - a
+            denom = 2.0 * (f_hi[rows[z]] - f_lo[rows[z]] - d_lo[rows[z]] * width)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                quad = a - d_lo[rows[z]] * width**2 / denom
+            low, high = np.minimum(a, b) + 0.1 * np.abs(width), np.maximum(a, b) - 0.1 * np.abs(width)
+            t[z] = np.where(np.isfinite(quad) & (quad > low) & (quad < high), quad, 0.5 * (a + b))
+        Xt = X[rows] + t[:, None] * P[rows]
+        f = np.asarray(loss(Xt), dtype=np.float64)
+        g = np.asarray(loss.grad(Xt), dtype=np.float64)
+        evaluations[rows] += 1
+        dphi = np.einsum("nd,nd->n", g, P[rows])
+        armijo = (f <= f0[rows] + c1 * t * d0[rows]) & np.isfinite(f)
+        curvature = np.abs(dphi) <= -c2 * d0[rows]
+
+        # -- bracketing rows
+        br = ~z
+        worse = br & (~armijo | (~first[rows] & (f >= f_prev[rows])))
+        good = br & ~worse & curvature
+        uphill = br & ~worse & ~curvature & (dphi >= 0)
+        expand = br & ~worse & ~curvature & (dphi < 0)
+        r = rows[worse]  # bracket [t_prev, t]
+        lo[r], f_lo[r], d_lo[r], hi[r], f_hi[r] = t_prev[r], f_prev[r], d_prev[r], t[worse], f[worse]
+        zooming[r] = True
+        r = rows[uphill]  # bracket [t, t_prev]
+        lo[r], f_lo[r], d_lo[r], hi[r], f_hi[r] = t[uphill], f[uphill], dphi[uphill], t_prev[r], f_prev[r]
+        zooming[r] = True
+        r = rows[expand]
+        t_prev[r], f_prev[r], d_prev[r] = t[expand], f[expand], dphi[expand]
+        t_try[r] = 2.0 * t[expand]
+        first[rows] = False
+
+        # -- zooming rows
+        zr = z
+        shrink_hi = zr & (~armijo | (f >= f_lo[rows]))
+        r = rows[shrink_hi]
+        hi[r], f_hi[r] = t[shrink_hi], f[shrink_hi]
+        better = zr & ~shrink_hi
+        flip = better & ~curvature & (dphi * (hi[rows] - lo[rows]) >= 0)
+        r = rows[flip]
+        hi[r], f_hi[r] = lo[r], f_lo[r]
+        move = better & ~curvature
+        r = rows[move]
+        lo[r], f_lo[r], d_lo[r] = t[move], f[move], dphi[move]
+
+        finished = good | (better & curvature)
+        ok[rows[finished]] = True
+        accept(rows[finished], t[finished], f[finished], g[finished])
+
+    # Out of evaluations: settle for the best Armijo point seen (lo, or the last expansion).
+    rows = _rows(searching)
+    if rows.size:
+        best = np.where(zooming[rows], lo[rows], t_prev[rows])
+        Xb = X[rows] + best[:, None] * P[rows]
+        accept(rows, best, np.asarray(loss(Xb), dtype=np.float64), np.asarray(loss.grad(Xb), dtype=np.float64))
+        evaluations[rows] += 1
+    return WolfeResult(done_t, X_new, f_new, g_new, ok, evaluations)

@@ -1,0 +1,217 @@
+"""Lesson 4: quasi-Newton methods, which learn the curvature from the gradients they see.
+
+After a step ``s = x_new - x`` the gradient changes by ``y = g_new - g``. For a quadratic,
+``y = H s`` exactly, so any matrix ``B`` meant to stand in for the inverse Hessian should
+satisfy the *secant equation* ``B y = s``. Each method here keeps such a matrix (or, for
+L-BFGS, the recent pairs that define it) and updates it after every step. The updates are
+your exercises; the loops, the line search and the bookkeeping are given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Array, BaseOptimizer
+from .linesearch import wolfe
+
+#: a pair (s, y) is used only when its curvature y.s is at least this times |s| |y|
+CURVATURE_TOL = 1e-10
+
+
+def curvature_ok(s: Array, y: Array) -> Array:
+    """(n,) True where ``y . s > CURVATURE_TOL |s| |y|`` (the pair carries positive curvature)."""
+    return np.einsum("nd,nd->n", s, y) > CURVATURE_TOL * np.linalg.norm(s, axis=1) * np.linalg.norm(y, axis=1)
+
+
+class Broyden(BaseOptimizer):
+    """Broyden's ("good") method, kept in inverse form, with full steps.
+
+    State: ``H_: (n, d, d)``, an approximation of the inverse Hessian, starting at ``lr * I``
+    (so the first step is a gradient step of size ``lr``). Each step::
+
+        x <- x - H g
+        H <- H + (s - H y) (s^T H) / (s^T H y)        (after the step, for the new pair s, y)
+
+    The update is the smallest change (rank one) that satisfies the secant equation
+    ``H_new y = s``. It does not keep ``H`` symmetric or positive definite, so a step may go
+    uphill; there is no line search.
+    """
+
+    def init_state(self, X: Array) -> None:
+        """``H_ = lr * I`` for every row; no previous point yet."""
+        n, d = X.shape
+        self.H_ = np.broadcast_to(self.lr * np.eye(d), (n, d, d)).copy()
+        self.previous_ = None  # (X, g) of the last step
+
+    @staticmethod
+    def inverse_update(H: Array, s: Array, y: Array) -> Array:
+        """Broyden's rank-one update of ``H: (n, d, d)`` for steps ``s: (n, d)`` and gradient
+        changes ``y: (n, d)``. Rows where ``|s^T H y|`` is zero (to rounding) keep their ``H``."""
+        raise NotImplementedError("Broyden.inverse_update: not implemented yet (your exercise in quasi_newton.py)")
+
+    def update(self, X: Array) -> Array:
+        """One step for ``X: (n, d)``."""
+        g = self.loss.grad(X)
+        if self.previous_ is not None:
+            X_old, g_old = self.previous_
+            self.H_ = self.inverse_update(self.H_, X - X_old, g - g_old)
+        self.previous_ = (X.copy(), g)
+        return X - np.einsum("nij,nj->ni", self.H_, g)
+
+
+class _WolfeQuasiNewton(BaseOptimizer):
+    """Shared loop of BFGS and L-BFGS: direction ``p = -B g``, a strong Wolfe line search, then
+    the curvature update with the new pair. Counts loss-and-gradient evaluations in ``n_evals_``.
+
+    The first line search of a run tries ``t = min(1, 1 / |g|)`` (a first step of length at
+    most 1, as the matrix has not learned any scale yet); later ones try the full step ``t = 1``.
+    """
+
+    def __init__(self, loss, lr=1.0, c1=1e-4, c2=0.9, **kwargs):
+        super().__init__(loss, lr=lr, **kwargs)
+        self.c1, self.c2 = c1, c2
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._check_range("c1", 0.0, 1.0)
+        self._check_range("c2", self.c1, 1.0)
+
+    def init_state(self, X: Array) -> None:
+        self.n_evals_ = np.zeros(X.shape[0], dtype=int)
+        self._cache = None  # (X, f, g) of every row at its last accepted point: (n, d), (n,), (n, d)
+
+    def _direction(self, g: Array, rows: Array) -> Array:
+        raise NotImplementedError
+
+    def _learn(self, s: Array, y: Array, rows: Array) -> None:
+        raise NotImplementedError
+
+    def _loss_and_grad(self, X: Array, rows: Array) -> tuple[Array, Array]:
+        """Loss (k,) and gradient (k, d) at ``X[rows]``, reusing the line search's last values."""
+        Xa = X[rows]
+        f, g = np.empty(len(rows)), np.empty_like(Xa)
+        fresh = np.ones(len(rows), dtype=bool)
+        if self._cache is not None:
+            fresh = ~np.all(self._cache[0][rows] == Xa, axis=1)
+            f[~fresh], g[~fresh] = self._cache[1][rows[~fresh]], self._cache[2][rows[~fresh]]
+        if fresh.any():
+            f[fresh] = self.loss(Xa[fresh])
+            g[fresh] = self.loss.grad(Xa[fresh])
+            self.n_evals_[rows[fresh]] += 1
+        return f, g
+
+    def update(self, X: Array) -> Array:
+        """One step for ``X: (n, d)`` (only the rows still running are searched)."""
+        rows = np.flatnonzero(getattr(self, "active_", np.ones(len(X), dtype=bool)))
+        first = self._cache is None
+        f, g = self._loss_and_grad(X, rows)
+        p = self._direction(g, rows)
+        t0 = np.minimum(1.0, 1.0 / np.maximum(np.linalg.norm(g, axis=1), 1e-300)) if first else self.lr
+        found = wolfe(self.loss, X[rows], p, f, g, t0=t0, c1=self.c1, c2=self.c2)
+        self.n_evals_[rows] += found.evaluations
+        self._learn(found.X - X[rows], found.g - g, rows)
+        if self._cache is None:
+            self._cache = (X.copy(), np.full(len(X), np.nan), np.full(X.shape, np.nan))
+        self._cache[0][rows], self._cache[1][rows], self._cache[2][rows] = found.X, found.f, found.g
+        X_new = X.copy()
+        X_new[rows] = found.X
+        self.grad_new_ = self._cache[2]  # the stopping test needs no new gradient evaluation
+        return X_new
+
+
+class BFGS(_WolfeQuasiNewton):
+    """BFGS with a strong Wolfe line search, on a batch of starts.
+
+    State: ``H_: (n, d, d)``, the inverse-Hessian approximation, starting at ``I`` (as
+    scipy's BFGS; no rescaling). After each step, with ``rho = 1 / (y^T s)``::
+
+        H <- (I - rho s y^T) H (I - rho y s^T) + rho s s^T
+
+    the unique symmetric update closest to ``H`` (in a weighted norm) that satisfies the
+    secant equation ``H_new y = s``. When ``y^T s > 0`` (which the Wolfe curvature condition
+    guarantees) it keeps ``H`` positive definite; pairs without positive curvature are skipped.
+
+    Args:
+        lr: the first trial step of every line search but the first (1: the full step).
+        c1, c2: the Wolfe constants.
+    """
+
+    def init_state(self, X: Array) -> None:
+        """``H_ = I`` for every row."""
+        super().init_state(X)
+        n, d = X.shape
+        self.H_ = np.broadcast_to(np.eye(d), (n, d, d)).copy()
+
+    @staticmethod
+    def inverse_update(H: Array, s: Array, y: Array) -> Array:
+        """The BFGS update of ``H: (n, d, d)`` for the pairs ``s, y: (n, d)``; rows whose pair
+        fails ``curvature_ok`` keep their ``H``."""
+        raise NotImplementedError("BFGS.inverse_update: not implemented yet (your exercise in quasi_newton.py)")
+
+    def _direction(self, g: Array, rows: Array) -> Array:
+        return -np.einsum("nij,nj->ni", self.H_[rows], g)
+
+    def _learn(self, s: Array, y: Array, rows: Array) -> None:
+        self.H_[rows] = self.inverse_update(self.H_[rows], s, y)
+
+
+class LBFGS(_WolfeQuasiNewton):
+    """Limited-memory BFGS: the last ``memory`` pairs instead of a ``d x d`` matrix.
+
+    The direction ``-H g`` is computed from the stored pairs by the two-loop recursion,
+    in ``O(memory * d)`` per row, with the initial matrix ``gamma I``::
+
+        q = g
+        for i from newest to oldest:  a_i = rho_i s_i^T q;   q <- q - a_i y_i
+        r = gamma q
+        for i from oldest to newest:  b = rho_i y_i^T r;     r <- r + (a_i - b) s_i
+        H g = r
+
+    With ``scaling`` (the default, as L-BFGS-B), ``gamma = s^T y / y^T y`` from the newest
+    pair; without it ``gamma = 1``, and while the memory holds every pair the iterates are
+    exactly those of ``BFGS``. A pair without positive curvature is stored with ``rho = 0``,
+    which makes it a no-op in both loops.
+
+    Args:
+        memory: how many pairs ``m`` to keep.
+        scaling: use ``gamma = s^T y / y^T y`` (else 1).
+    """
+
+    def __init__(self, loss, memory=10, scaling=True, **kwargs):
+        super().__init__(loss, **kwargs)
+        self.memory, self.scaling = memory, scaling
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        if isinstance(self.memory, bool) or not isinstance(self.memory, (int, np.integer)) or self.memory < 1:
+            raise ValueError(f"LBFGS: memory must be a positive integer, got {self.memory!r}")
+
+    def init_state(self, X: Array) -> None:
+        """No pairs yet; ``gamma_ = 1``."""
+        super().init_state(X)
+        self.pairs_ = []  # [(s, y, rho)], oldest first, each s, y: (n, d) and rho: (n,)
+        self.gamma_ = np.ones(X.shape[0])
+
+    @staticmethod
+    def two_loop(g: Array, S: Array, Y: Array, rho: Array, gamma: Array) -> Array:
+        """``H g`` (n, d) for gradients ``g: (n, d)``, pairs ``S, Y: (k, n, d)`` (oldest first),
+        ``rho: (k, n)`` and the initial scale ``gamma: (n,)``."""
+        raise NotImplementedError("LBFGS.two_loop: not implemented yet (your exercise in quasi_newton.py)")
+
+    def _direction(self, g: Array, rows: Array) -> Array:
+        if not self.pairs_:
+            return -self.gamma_[rows, None] * g
+        S, Y, rho = (np.stack(part)[:, rows] for part in zip(*self.pairs_))
+        return -self.two_loop(g, S, Y, rho, self.gamma_[rows])
+
+    def _learn(self, s: Array, y: Array, rows: Array) -> None:
+        ok = curvature_ok(s, y)
+        sy = np.einsum("nd,nd->n", s, y)
+        n = len(self.gamma_)
+        S, Y, rho = np.zeros((n, s.shape[1])), np.zeros((n, s.shape[1])), np.zeros(n)
+        S[rows], Y[rows] = np.where(ok[:, None], s, 0.0), np.where(ok[:, None], y, 0.0)
+        rho[rows] = np.where(ok, 1.0 / np.where(ok, sy, 1.0), 0.0)
+        self.pairs_ = (self.pairs_ + [(S, Y, rho)])[-self.memory :]
+        if self.scaling:
+            yy = np.einsum("nd,nd->n", y, y)
+            self.gamma_[rows] = np.where(ok, sy / np.where(ok, yy, 1.0), self.gamma_[rows])

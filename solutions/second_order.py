@@ -1,0 +1,151 @@
+"""Lesson 3: Newton's method and its relatives, which use second derivatives.
+
+Newton fits a parabola (the second-order Taylor model) at the current point and jumps to
+its minimum. Every solve here is batched: ``np.linalg.solve`` on a stack of ``(n, d, d)``
+matrices, never a Python loop over rows and never an explicit inverse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Array, BaseOptimizer
+from .linesearch import backtracking
+
+
+class Newton(BaseOptimizer):
+    """Damped Newton's method with Levenberg-Marquardt-style regularization.
+
+    Direction and step, with ``g = grad L(x)`` and ``H = hessian L(x)``::
+
+        p = -(H + mu I)^{-1} g
+        x <- x + t p,   t = lr, or found by Armijo backtracking from t = lr
+
+    Regularization: with ``lam_min`` the smallest eigenvalue of ``H`` and ``s`` the largest
+    absolute one, ``mu = 0`` where ``H`` is positive definite (``lam_min > 0``: pure Newton),
+    otherwise ``mu = damping * s - lam_min``, which lifts the smallest eigenvalue of
+    ``H + mu I`` to ``damping * s``. Tied to ``s``, the rule does not change when the loss is
+    multiplied by a constant. Without it, where ``H`` is indefinite the Newton step heads for
+    a saddle or a maximum of the parabola. (A nearly singular positive definite ``H`` still
+    gives a very long step: that is what the line search is for.)
+
+    Args:
+        lr: the step length ``t`` (1 is the full Newton step).
+        damping: ``> 0``, how far above zero an indefinite Hessian's spectrum is lifted,
+            relative to its largest eigenvalue.
+        line_search: backtrack from ``t = lr`` until ``L(x + t p) <= L(x) + c1 t g.p``.
+        c1: the Armijo constant.
+    """
+
+    requires = ("grad", "hessian")
+
+    def __init__(self, loss, lr=1.0, damping=1e-2, line_search=False, c1=1e-4, **kwargs):
+        super().__init__(loss, lr=lr, **kwargs)
+        self.damping, self.line_search, self.c1 = damping, line_search, c1
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._check_range("damping", 1e-300)
+        self._check_range("c1", 0.0, 1.0)
+
+    @staticmethod
+    def direction(g: Array, H: Array, damping: float) -> Array:
+        """The regularized Newton direction ``p = -(H + mu I)^{-1} g``, shape (n, d).
+
+        Args:
+            g: (n, d) gradients. H: (n, d, d) symmetric Hessians. damping: see the class.
+        """
+        # BEGIN SOLUTION
+        lam = np.linalg.eigvalsh(H)  # (n, d), ascending
+        scale = np.maximum(np.max(np.abs(lam), axis=1), np.finfo(np.float64).tiny)  # H = 0 still gets mu > 0
+        mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])
+        shifted = H + mu[:, None, None] * np.eye(H.shape[-1])
+        return -np.linalg.solve(shifted, g[..., None])[..., 0]
+        # END SOLUTION
+
+    def update(self, X: Array) -> Array:
+        """One step for ``X: (n, d)``."""
+        g = self.loss.grad(X)
+        p = self.direction(g, self.loss.hessian(X), self.damping)
+        if not self.line_search:
+            return X + self.lr * p
+        t = backtracking(self.loss, X, p, self.loss(X), np.einsum("nd,nd->n", g, p), t0=self.lr, c1=self.c1)
+        return X + t[:, None] * p
+
+
+class ConditionScaledGD(BaseOptimizer):
+    """Gradient descent with its step divided by the condition number of the Hessian.
+
+    Update, with ``kappa(H) = |lam|_max / |lam|_min`` over the eigenvalues of ``H``::
+
+        x <- x - eta / (kappa(H) + eps) * grad L(x)
+
+    A large ``kappa`` marks a long narrow valley or a flat region, where steps are shortened.
+    (The course notebook this comes from multiplies by ``kappa`` in its code while its formula
+    divides: we follow the formula.) A singular ``H`` has ``kappa = inf`` and no step.
+
+    Args:
+        eps: ``>= 0``, added to ``kappa``.
+    """
+
+    requires = ("grad", "hessian")
+
+    def __init__(self, loss, eps=1e-12, **kwargs):
+        super().__init__(loss, **kwargs)
+        self.eps = eps
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._check_range("eps", 0.0)
+
+    def update(self, X: Array) -> Array:
+        """One step for ``X: (n, d)``."""
+        # BEGIN SOLUTION
+        lam = np.abs(np.linalg.eigvalsh(self.loss.hessian(X)))
+        with np.errstate(divide="ignore"):
+            kappa = np.max(lam, axis=1) / np.min(lam, axis=1)
+        return X - (self.lr / (kappa + self.eps))[:, None] * self.loss.grad(X)
+        # END SOLUTION
+
+
+class GaussNewton(BaseOptimizer):
+    """Gauss-Newton for sums of squares ``L(x) = |r(x)|^2``.
+
+    With residuals ``r: (n, m)`` and their Jacobian ``J: (n, m, d)``, the gradient is
+    ``2 J^T r`` and the Hessian ``2 J^T J + 2 sum_k r_k hess(r_k)``. Gauss-Newton drops the
+    second term (small near a good fit, and the only part that needs second derivatives)::
+
+        p = -(J^T J + mu I)^{-1} J^T r,   mu = damping * trace(J^T J) / d
+        x <- x + lr * p
+
+    The small relative ``mu`` keeps the solve defined when ``J`` loses rank; larger values
+    turn it into Levenberg-Marquardt, sliding toward short gradient steps. On a linear
+    problem ``r = M x - c`` one full step (``lr = 1``) lands on the least-squares solution.
+
+    The loss must provide ``residuals(X) -> (n, m)`` and ``residual_jacobian(X) -> (n, m, d)``.
+    """
+
+    requires = ("grad", "residuals", "residual_jacobian")
+
+    def __init__(self, loss, lr=1.0, damping=1e-10, **kwargs):
+        super().__init__(loss, lr=lr, **kwargs)
+        self.damping = damping
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._check_range("damping", 0.0)
+
+    @staticmethod
+    def direction(r: Array, J: Array, damping: float) -> Array:
+        """The Gauss-Newton direction (n, d) for residuals ``r: (n, m)`` and Jacobians ``J: (n, m, d)``."""
+        # BEGIN SOLUTION
+        JTJ = np.einsum("nmi,nmj->nij", J, J)
+        d = J.shape[-1]
+        mu = damping * np.trace(JTJ, axis1=1, axis2=2) / d
+        JTr = np.einsum("nmi,nm->ni", J, r)
+        return -np.linalg.solve(JTJ + mu[:, None, None] * np.eye(d), JTr[..., None])[..., 0]
+        # END SOLUTION
+
+    def update(self, X: Array) -> Array:
+        """One step for ``X: (n, d)``."""
+        return X + self.lr * self.direction(self.loss.residuals(X), self.loss.residual_jacobian(X), self.damping)
