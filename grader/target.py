@@ -397,7 +397,7 @@ class Target:
             arg = np.shape(args[0]) if args else ()
             raise StudentError("bad_output", f"{where} returned shape {value.shape} for input of shape {arg}; expected {tuple(shape)}", where)
         if not np.all(np.isfinite(value)):
-            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input", where)
+            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input; expected finite numbers (look for a division by zero or an overflow)", where)
         return value
 
     def static(self, cls: str, method: str, *args, shape: tuple | None = None) -> Array:
@@ -409,7 +409,7 @@ class Target:
         if shape is not None and value.shape != tuple(shape):
             raise StudentError("bad_output", f"{where} returned shape {value.shape}; expected {tuple(shape)}", where)
         if not np.all(np.isfinite(value)):
-            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input", where)
+            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input; expected finite numbers (look for a division by zero or an overflow)", where)
         return value
 
     def fit(self, optimizer: str, landscape: LandscapeSpec, *starts, **kwargs) -> list[FitResult] | FitResult:

@@ -23,7 +23,7 @@ class Bug:
     fails: tuple  # names of checks that must fail
 
 
-L, F = "landscapes.py", "first_order.py"
+L, F, S, Q = "landscapes.py", "first_order.py", "second_order.py", "quasi_newton.py"
 
 CATALOGUE = [
     # ---- Quadratic
@@ -46,7 +46,10 @@ CATALOGUE = [
     Bug("wells Hessian with the inner product D^T D for the outer D D^T", L, (('outer = np.einsum("npi,npj,np->nij", D, D, 4.0 * weighted / w2**2)', 'outer = np.einsum("npi,npi,np->n", D, D, 4.0 * weighted / w2**2)[:, None, None] * np.eye(self.d)'),), "GaussianWells", ("GaussianWells.hessian.gradcheck",)),
     Bug("wells grad with the wrong sign", L, (("-2.0 * weighted / self.widths**2, D)", "2.0 * weighted / self.widths**2, D)"),), "GaussianWells", ("GaussianWells.grad.gradcheck",)),
     Bug("wells grad divides by w, not w^2", L, (("-2.0 * weighted / self.widths**2, D)", "-2.0 * weighted / self.widths, D)"),), "GaussianWells", ("GaussianWells.grad.gradcheck",)),
+    Bug("scaled physics Jacobian with alpha squared", L, (("return np.broadcast_to(np.diag([1.0, self.alpha]), (X.shape[0], 2, 2)).copy()", "return np.broadcast_to(np.diag([1.0, self.alpha**2]), (X.shape[0], 2, 2)).copy()"),), "ScaledQuadratic", ("ScaledQuadratic.physics_jacobian.gradcheck",)),
     # ---- Rosenbrock
+    Bug("rosenbrock residual Jacobian with b for sqrt(b)", L, (("J[:, i, i] = -2.0 * np.sqrt(self.b) * X[:, :-1]", "J[:, i, i] = -2.0 * self.b * X[:, :-1]"),), "Rosenbrock", ("Rosenbrock.residual_jacobian.gradcheck",)),
+    Bug("rosenbrock residual Jacobian sign of the (a - x) rows", L, (("J[:, d - 1 + i, i] = -1.0", "J[:, d - 1 + i, i] = 1.0"),), "Rosenbrock", ("Rosenbrock.residual_jacobian.gradcheck",)),
     Bug("rosenbrock grad forgets each coordinate's second term", L, (("G[:, 1:] += 2.0 * self.b * r", "G[:, 1:] += 0.0 * r"),), "Rosenbrock", ("Rosenbrock.grad.gradcheck",)),
     Bug("rosenbrock Hessian off-diagonal sign", L, (("H[:, i, i + 1] = -4.0 * self.b * head", "H[:, i, i + 1] = 4.0 * self.b * head"), ("H[:, i + 1, i] = -4.0 * self.b * head", "H[:, i + 1, i] = 4.0 * self.b * head")), "Rosenbrock", ("Rosenbrock.hessian.gradcheck",)),
     Bug("rosenbrock Hessian misses 2b on later diagonal entries", L, (("H[:, i + 1, i + 1] += 2.0 * self.b", "pass"),), "Rosenbrock", ("Rosenbrock.hessian.gradcheck",)),
@@ -83,6 +86,29 @@ CATALOGUE = [
     Bug("adam step count not reset between fits", F, (("self.t_ = 0\n", "self.t_ = getattr(self, 't_', 0)\n"),), "Adam", ("Adam.contract.refit",)),
     Bug("adam eps inside the square root", F, (("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "return X - self.lr * m_hat / np.sqrt(v_hat + self.eps)"),), "Adam", ("Adam.trajectory.reference",)),
     Bug("adam swaps beta1 and beta2", F, (("self.m_ = self.beta1 * self.m_ + (1.0 - self.beta1) * g", "self.m_ = self.beta2 * self.m_ + (1.0 - self.beta2) * g"), ("self.v_ = self.beta2 * self.v_ + (1.0 - self.beta2) * g**2", "self.v_ = self.beta1 * self.v_ + (1.0 - self.beta1) * g**2")), "Adam", ("Adam.trajectory.reference",)),
+    # ---- Newton
+    Bug("newton without regularization", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.zeros(len(lam))"),), "Newton", ("Newton.trajectory.reference",)),
+    Bug("newton steps uphill (sign of p)", S, (("        return -np.linalg.solve(shifted, g[..., None])[..., 0]", "        return np.linalg.solve(shifted, g[..., None])[..., 0]"),), "Newton", ("Newton.trajectory.notebook", "Newton.one_step")),
+    Bug("newton regularizes with an absolute constant", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, 0.0, damping - lam[:, 0])"),), "Newton", ("Newton.loss_scale_invariance", "Newton.trajectory.reference")),
+    Bug("newton damps even positive definite Hessians", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, damping * scale, damping * scale - lam[:, 0])"),), "Newton", ("Newton.one_step", "Newton.trajectory.notebook", "Newton.affine_invariance")),
+    # ---- ConditionScaledGD
+    Bug("condition scaling multiplies by kappa (the notebook's code)", S, (("return X - (self.lr / (kappa + self.eps))[:, None] * self.loss.grad(X)", "return X - (self.lr * (kappa + self.eps))[:, None] * self.loss.grad(X)"),), "ConditionScaledGD", ("ConditionScaledGD.trajectory.reference", "ConditionScaledGD.isotropic")),
+    Bug("condition number from signed eigenvalues", S, (("lam = np.abs(np.linalg.eigvalsh(self.loss.hessian(X)))", "lam = np.linalg.eigvalsh(self.loss.hessian(X))"),), "ConditionScaledGD", ("ConditionScaledGD.trajectory.reference",)),
+    # ---- GaussNewton
+    Bug("gauss-newton keeps only the diagonal of J^T J", S, (('JTJ = np.einsum("nmi,nmj->nij", J, J)', 'JTJ = np.einsum("nmi,nmj->nij", J, J) * np.eye(J.shape[-1])'),), "GaussNewton", ("GaussNewton.one_step", "GaussNewton.trajectory.reference")),
+    Bug("gauss-newton steps uphill", S, (("return -np.linalg.solve(JTJ + mu[:, None, None] * np.eye(d), JTr[..., None])[..., 0]", "return np.linalg.solve(JTJ + mu[:, None, None] * np.eye(d), JTr[..., None])[..., 0]"),), "GaussNewton", ("GaussNewton.one_step", "GaussNewton.convergence")),
+    Bug("gauss-newton with the factor 2 of the gradient on one side only", S, (('JTr = np.einsum("nmi,nm->ni", J, r)', 'JTr = 2.0 * np.einsum("nmi,nm->ni", J, r)'),), "GaussNewton", ("GaussNewton.one_step", "GaussNewton.trajectory.reference")),
+    # ---- Broyden
+    Bug("broyden outer product transposed", Q, (('update = np.einsum("ni,nj->nij", s - Hy, sH) / safe[:, None, None]', 'update = np.einsum("ni,nj->nij", sH, s - Hy) / safe[:, None, None]'),), "Broyden", ("Broyden.secant",)),
+    Bug("broyden divides by s.y instead of s^T H y", Q, (('denom = np.einsum("ni,ni->n", s, Hy)', 'denom = np.einsum("ni,ni->n", s, y)'),), "Broyden", ("Broyden.secant",)),
+    # ---- BFGS
+    Bug("bfgs with y s^T where s y^T belongs", Q, (('V = np.eye(d) - rho[:, None, None] * np.einsum("ni,nj->nij", s, y)', 'V = np.eye(d) - rho[:, None, None] * np.einsum("ni,nj->nij", y, s)'),), "BFGS", ("BFGS.secant_spd", "BFGS.trajectory.reference")),
+    Bug("bfgs never skips a pair", Q, (("        ok = curvature_ok(s, y)\n        rho = np.where(ok, 1.0 / np.where(ok, np.einsum(\"ni,ni->n\", y, s), 1.0), 0.0)", "        ok = np.ones(len(s), dtype=bool)\n        rho = np.where(ok, 1.0 / np.where(ok, np.einsum(\"ni,ni->n\", y, s), 1.0), 0.0)"),), "BFGS", ("BFGS.skips_negative_curvature",)),
+    Bug("bfgs adds y y^T (the Hessian update's term) for s s^T", Q, (('updated = V @ H @ np.swapaxes(V, 1, 2) + rho[:, None, None] * np.einsum("ni,nj->nij", s, s)', 'updated = V @ H @ np.swapaxes(V, 1, 2) + rho[:, None, None] * np.einsum("ni,nj->nij", y, y)'),), "BFGS", ("BFGS.secant_spd", "BFGS.trajectory.reference")),
+    # ---- LBFGS
+    Bug("lbfgs loops run in the wrong directions", Q, (("        for i in reversed(range(len(S))):\n            alpha[i]", "        for i in range(len(S)):\n            alpha[i]"), ("        r = gamma[:, None] * q\n        for i in range(len(S)):", "        r = gamma[:, None] * q\n        for i in reversed(range(len(S))):")), "LBFGS", ("LBFGS.two_loop", "LBFGS.equals_bfgs")),
+    Bug("lbfgs applies gamma after the second loop", Q, (("        r = gamma[:, None] * q\n", "        r = q.copy()\n"), ("            r += (alpha[i] - beta)[:, None] * S[i]\n        return r", "            r += (alpha[i] - beta)[:, None] * S[i]\n        return gamma[:, None] * r")), "LBFGS", ("LBFGS.two_loop",)),
+    Bug("lbfgs first loop uses y where s belongs", Q, (('alpha[i] = rho[i] * np.einsum("nd,nd->n", S[i], q)', 'alpha[i] = rho[i] * np.einsum("nd,nd->n", Y[i], q)'),), "LBFGS", ("LBFGS.two_loop", "LBFGS.equals_bfgs")),
     Bug("adam corrects only the first moment", F, (("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_"),), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
 ]
 
