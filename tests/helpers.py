@@ -31,8 +31,9 @@ def variant(tmp: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
     return folder
 
 
-def grade(folder: Path, pattern: str | None = None, call_seconds: float | None = None):
-    """Results of the checks whose name starts with ``pattern`` (all if None), by check name."""
+def grade(folder: Path, pattern: str | tuple | None = None, call_seconds: float | None = None):
+    """Results of the checks whose name starts with ``pattern`` (a prefix or a tuple of them;
+    all checks if None), by check name."""
     target, reference = engine.make_targets(folder, call_seconds=call_seconds)
     checks = [c for c in all_checks() if pattern is None or c.name.startswith(pattern)]
     return {r.name: r for r in engine.run_checks(checks, target, reference)}

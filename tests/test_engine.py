@@ -74,8 +74,9 @@ def test_exception_names_the_method_and_line(tmp_path):
 
 def test_endless_loop_times_out_and_the_rest_still_runs(tmp_path):
     folder = variant(tmp_path, {LANDSCAPES: [("return 2.0 * X * np.array([1.0, self.alpha**2])", "while True:\n            pass")]})
-    results = grade(folder, call_seconds=2)
-    assert _lost(results) == {"ScaledQuadratic"}
+    # Legitimate calls (the 1000-D L-BFGS run) can take seconds: grade fast exercises around the hang.
+    results = grade(folder, pattern=("Quadratic", "ScaledQuadratic", "GradientDescent"), call_seconds=2)
+    assert _lost(results) == {"ScaledQuadratic"} and {r.exercise for r in results.values()} == {"Quadratic", "ScaledQuadratic", "GradientDescent"}
     r = results["ScaledQuadratic.grad.gradcheck"]
     assert r.kind == "timeout" and "did not finish within 2 s" in r.output
     assert r.seconds < 10  # one timeout, not one per Hypothesis example
