@@ -88,6 +88,8 @@ def run_check(c: Check, target: Target, reference: Target, number: str = "") -> 
         kind, output = "wrong", str(exc)
     except StudentError as exc:
         kind, output = exc.kind, exc.message
+        if kind in ("error", "timeout", "bad_output"):
+            output += f"\n  While checking: {c.doc}"
     except Exception as exc:  # a fault in the grader itself: reported, and the run goes on
         kind, output = "grader", f"the grader failed on this check ({type(exc).__name__}: {exc}); please report it"
     passed = kind == "passed"

@@ -40,6 +40,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "first_order": ("GradientDescent", "Momentum", "Langevin", "AdaGrad", "RMSprop", "Adam"),
     "second_order": ("Newton", "ConditionScaledGD", "GaussNewton"),
     "quasi_newton": ("Broyden", "BFGS", "LBFGS"),
+    "inversion": ("InverseGradient", "PhysicalGradient"),
 }
 #: given classes (no exercises) that checks build from the reference
 GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit")}

@@ -163,6 +163,27 @@ class ScaledQuadratic(Landscape):
         return np.broadcast_to(np.diag([1.0, self.alpha]), (X.shape[0], 2, 2)).copy()
         # END SOLUTION
 
+    def physics_inverse(self, Y, X0=None) -> Array:
+        """The inverse (n, 2) of P: ``x = [y0, y1 / alpha]`` (one branch; ``X0`` is not needed)."""
+        Y2, single = as_batch(Y, 2, name="Y")
+        X = Y2 / np.array([1.0, self.alpha])
+        return X[0] if single else X
+
+    @batched
+    def loss_y(self, Y) -> Array:
+        """Losses (n,) in ``y`` space: ``|y|^2``."""
+        return np.sum(Y**2, axis=1)
+
+    @batched
+    def grad_y(self, Y) -> Array:
+        """Gradients (n, 2) in ``y`` space: ``2 y``."""
+        return 2.0 * Y
+
+    @batched
+    def hessian_y(self, Y) -> Array:
+        """Hessians (n, 2, 2) in ``y`` space: ``2 I``."""
+        return np.broadcast_to(2.0 * np.eye(2), (Y.shape[0], 2, 2)).copy()
+
     # The loss is a sum of squares, L = |r(x)|^2, with residuals r = P(x) (for Gauss-Newton).
     def residuals(self, X) -> Array:
         """Residuals (n, 2): ``r = P(x)``, so that ``L = |r|^2``."""

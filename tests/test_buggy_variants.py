@@ -21,9 +21,10 @@ class Bug:
     edits: tuple  # ((old, new), ...)
     exercise: str
     fails: tuple  # names of checks that must fail
+    kinds: tuple = ("wrong", "bad_output")  # how they may fail (a crash is fine where the bug makes one)
 
 
-L, F, S, Q = "landscapes.py", "first_order.py", "second_order.py", "quasi_newton.py"
+L, F, S, Q, I = "landscapes.py", "first_order.py", "second_order.py", "quasi_newton.py", "inversion.py"
 
 CATALOGUE = [
     # ---- Quadratic
@@ -109,6 +110,13 @@ CATALOGUE = [
     Bug("lbfgs loops run in the wrong directions", Q, (("        for i in reversed(range(len(S))):\n            alpha[i]", "        for i in range(len(S)):\n            alpha[i]"), ("        r = gamma[:, None] * q\n        for i in range(len(S)):", "        r = gamma[:, None] * q\n        for i in reversed(range(len(S))):")), "LBFGS", ("LBFGS.two_loop", "LBFGS.equals_bfgs")),
     Bug("lbfgs applies gamma after the second loop", Q, (("        r = gamma[:, None] * q\n", "        r = q.copy()\n"), ("            r += (alpha[i] - beta)[:, None] * S[i]\n        return r", "            r += (alpha[i] - beta)[:, None] * S[i]\n        return gamma[:, None] * r")), "LBFGS", ("LBFGS.two_loop",)),
     Bug("lbfgs first loop uses y where s belongs", Q, (('alpha[i] = rho[i] * np.einsum("nd,nd->n", S[i], q)', 'alpha[i] = rho[i] * np.einsum("nd,nd->n", Y[i], q)'),), "LBFGS", ("LBFGS.two_loop", "LBFGS.equals_bfgs")),
+    # ---- InverseGradient
+    Bug("inverse gradient takes a gradient step in y", I, (("            dY = newton_step_in_y(self.loss, Y, self.lr)", "            dY = -self.lr * self.loss.grad_y(Y)"),), "InverseGradient", ("InverseGradient.trajectory.reference", "InverseGradient.y_step")),
+    Bug("inverse gradient multiplies by J instead of solving", I, (("dX = np.linalg.solve(self.loss.physics_jacobian(X), dY[..., None])[..., 0]", 'dX = np.einsum("nij,nj->ni", self.loss.physics_jacobian(X), dY)'),), "InverseGradient", ("InverseGradient.scale_invariance", "InverseGradient.trajectory.reference")),
+    # ---- PhysicalGradient
+    Bug("physical gradient inverts the step dy, not y + dy", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return X + self.local_inverse(newton_step_in_y(self.loss, Y, self.lr), X)"),), "PhysicalGradient", ("PhysicalGradient.trajectory.notebook", "PhysicalGradient.trajectory.reference"), ("wrong", "bad_output", "error")),
+    Bug("physical gradient takes a gradient step in y", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return self.local_inverse(Y - self.lr * self.loss.grad_y(Y), X)"),), "PhysicalGradient", ("PhysicalGradient.trajectory.notebook", "PhysicalGradient.straight_in_y"), ("wrong", "bad_output", "error")),
+    Bug("physical gradient loses the branch (no guide)", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), np.ones_like(X))"),), "PhysicalGradient", ("PhysicalGradient.trajectory.reference",)),
     Bug("adam corrects only the first moment", F, (("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_"),), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
 ]
 
@@ -130,9 +138,9 @@ def test_variant_loses_points(bug, tmp_path):
     for name in bug.fails:
         result = results[name]
         assert result.status == "failed", f"{bug.name}: {name} should fail but passed"
-        assert result.kind in ("wrong", "bad_output"), f"{bug.name}: {name} failed as {result.kind}: {result.output}"
+        assert result.kind in bug.kinds, f"{bug.name}: {name} failed as {result.kind}: {result.output}"
         if result.visibility == "visible":
-            assert "expected" in result.output.lower() or "Hint" in result.output, result.output
+            assert "expected" in result.output.lower() or "Hint" in result.output or "While checking" in result.output, result.output
 
 
 def test_a_bug_costs_only_its_own_exercise(tmp_path):

@@ -1,4 +1,4 @@
 """The checks, one module per lesson; importing this package registers them all in order."""
 
 # In lesson order: the report lists exercises in the order their checks are registered.
-from . import landscapes, first_order, second_order, quasi_newton  # noqa: F401, I001
+from . import landscapes, first_order, second_order, quasi_newton, inversion  # noqa: F401, I001

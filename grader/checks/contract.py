@@ -40,7 +40,7 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9) -> 
         )
 
 
-def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS) -> None:
+def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3) -> None:
     """Register the contract checks for optimizer ``name`` built with hyperparameters ``kwargs``.
 
     A random method (``deterministic=False``) has no batch-independence check: its draws
@@ -48,13 +48,14 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     ``stop_tol`` is the gradient norm the stopping check asks for (a method with a fixed step
     that hovers around the minimum, like RMSprop, needs a looser one). ``bowl`` is the convex
     3-D problem the checks run on (a least-squares one for Gauss-Newton), ``rugged`` the 2-D
-    non-convex one for batch independence.
+    non-convex one for batch independence; ``d`` is the bowl's dimension (2 or 3).
     """
+    starts = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])[:, :d]
 
     @check(f"{name}.contract.shapes", points=1)
     def shapes(t, ref):
         """One start (d,) and a batch (n, d) give results shaped like the input."""
-        for X0 in (np.array([0.5, -1.0, 2.0]), np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])):
+        for X0 in (starts[0], starts):
             fit = t.fit(name, bowl, X0, max_iter=5, tol=0.0, store_history=True, **kwargs)
             rows = X0.shape[:-1]
             for what, got, want in (("X_", fit.X, X0.shape), ("n_iter_", fit.n_iter, rows), ("Xs_", fit.Xs, (6,) + X0.shape), ("losses_", fit.losses, (6,) + rows)):
@@ -63,19 +64,19 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     @check(f"{name}.contract.input_untouched", points=1)
     def untouched(t, ref):
         """fit never modifies the array it is given."""
-        X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
+        X0 = starts
         fit = t.fit(name, bowl, X0, max_iter=5, tol=0.0, **kwargs)
         expect(np.array_equal(fit.X0_after, X0), f"{name}.fit changed its input X0 from {X0.tolist()} to {fit.X0_after.tolist()}\n  Hint: work on a copy; an in-place update such as X -= ... on the caller's array changes it")
 
     @check(f"{name}.contract.history", points=1)
     def history(t, ref):
         """History starts at X0 with its loss, and holds one iterate and loss per update."""
-        X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
+        X0 = starts
         fit = t.fit(name, bowl, X0, max_iter=7, tol=0.0, store_history=True, **kwargs)
         loss = ref.landscape(bowl.name, **dict(bowl.kwargs))
         expect(np.array_equal(fit.Xs[0], X0), f"{name}: Xs_[0] should be X0 = {X0.tolist()}, got {fit.Xs[0].tolist()}")
         expect(len(fit.Xs) == 8, f"{name}: 7 updates should give 8 entries in Xs_ (X0 and one per update), got {len(fit.Xs)}")
-        want = loss(fit.Xs.reshape(-1, 3)).reshape(fit.losses.shape)
+        want = loss(fit.Xs.reshape(-1, d)).reshape(fit.losses.shape)
         gap, where = max_gap(fit.losses, want)
         expect(gap < 1e-12, f"{name}: losses_[{where[0]}] should be the loss at Xs_[{where[0]}]: expected {want[where]:.10g}, got {fit.losses[where]:.10g}")
         expect(np.array_equal(fit.Xs[-1], fit.X), f"{name}: the last entry of Xs_ should equal X_")
@@ -84,7 +85,7 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     def stopping(t, ref):
         """A row stops once its gradient norm is below tol; tol=0 runs all max_iter updates."""
         loss = ref.landscape(bowl.name, **dict(bowl.kwargs))
-        X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
+        X0 = starts
         fit = t.fit(name, bowl, X0, max_iter=5000, tol=stop_tol, **kwargs)
         norms = np.linalg.norm(loss.grad(fit.X), axis=1)
         expect(bool(np.all(fit.converged)), f"{name}: on a convex quadratic with tol={stop_tol:g} every start should converge within 5000 updates; converged_ = {fit.converged.tolist()}, gradient norms {norms.tolist()}\n  Hint: {hint}")
@@ -99,19 +100,19 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     @check(f"{name}.contract.refit", points=1)
     def refit(t, ref):
         """Fitting twice from the same start gives the same result as fitting once."""
-        X0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
+        X0 = starts
         first, second = t.fit(name, bowl, X0, X0, max_iter=10, tol=0.0, store_history=True, **kwargs)
         same_path(name, second.Xs, first.Xs, "a second fit on the same object", "reset all state (velocities, step counts, accumulators, the random generator) in init_state or fit; state created lazily in update survives into the next fit")
 
     @check(f"{name}.contract.bad_input", points=1)
     def bad_input(t, ref):
         """Bad input raises a clear ValueError or TypeError at fit."""
-        good = np.array([0.5, -1.0, 2.0])
+        good = starts[0]
         t.fit(name, bowl, good, max_iter=2, **kwargs)  # the optimizer must work before its refusals count
         cases = [
-            ("X0 containing NaN", bowl, np.array([0.5, np.nan, 2.0]), {}),
-            ("X0 of shape (2, 2, 3)", bowl, np.ones((2, 2, 3)), {}),
-            ("X0 with 2 columns for a 3-D loss", bowl, np.ones((4, 2)), {}),
+            ("X0 containing NaN", bowl, np.where(np.arange(d) == 1, np.nan, good), {}),
+            (f"X0 of shape (2, 2, {d})", bowl, np.ones((2, 2, d)), {}),
+            (f"X0 with {d + 1} columns for a {d}-D loss", bowl, np.ones((4, d + 1)), {}),
             ("a negative learning rate", bowl, good, {"lr": -0.1}),
             ("a loss without grad", LandscapeSpec(bowl.name, bowl.kwargs, bowl.source, hide=("grad", "hessian", "residuals", "residual_jacobian")), good, {}),
         ]
