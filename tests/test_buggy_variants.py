@@ -41,7 +41,7 @@ CATALOGUE = [
     Bug("square Jacobian misses the 2 of 2 x1", L, (("J[:, 1, 1] = 2.0 * X[:, 1]", "J[:, 1, 1] = X[:, 1]"),), "SquarePhysics", ("SquarePhysics.physics_jacobian.gradcheck",)),
     Bug("square inverse always takes the positive root", L, (("sign = np.where(X02[:, 1] < 0, -1.0, 1.0)", "sign = 1.0"),), "SquarePhysics", ("SquarePhysics.physics_inverse.branch",)),
     Bug("square inverse takes the branch of y, not of x0", L, (("sign = np.where(X02[:, 1] < 0, -1.0, 1.0)", "sign = np.where(Y2[:, 0] < 0, -1.0, 1.0)"),), "SquarePhysics", ("SquarePhysics.physics_inverse.branch",)),
-    Bug("square grad_y forgets the 2", L, (("return 2.0 * Y\n", "return Y\n"),), "SquarePhysics", ("SquarePhysics.y_derivatives.gradcheck",)),
+    Bug("square grad_y forgets the 2", L, (('"""Gradients (n, 2) of the loss in ``y`` space: ``dL/dy = 2 y``."""\n        # BEGIN SOLUTION\n        return 2.0 * Y\n', '"""Gradients (n, 2) of the loss in ``y`` space: ``dL/dy = 2 y``."""\n        # BEGIN SOLUTION\n        return Y\n'),), "SquarePhysics", ("SquarePhysics.y_derivatives.gradcheck",)),
     # ---- GaussianWells
     Bug("wells Hessian of the notebook (drops both factors of 2)", L, (("4.0 * weighted / w2**2", "1.0 * weighted / w2**2"), ("diag = np.sum(-2.0 * weighted / w2, axis=1)", "diag = np.sum(-1.0 * weighted / w2, axis=1)")), "GaussianWells", ("GaussianWells.hessian.gradcheck", "GaussianWells.reference")),
     Bug("wells Hessian with the inner product D^T D for the outer D D^T", L, (('outer = np.einsum("npi,npj,np->nij", D, D, 4.0 * weighted / w2**2)', 'outer = np.einsum("npi,npi,np->n", D, D, 4.0 * weighted / w2**2)[:, None, None] * np.eye(self.d)'),), "GaussianWells", ("GaussianWells.hessian.gradcheck",)),
