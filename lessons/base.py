@@ -20,6 +20,32 @@ import numpy as np
 Array = np.ndarray
 
 
+class _Remember:
+    """A landscape that remembers its last value and gradient: asked again at the same points
+    (the stopping test's gradient is the next step's), it answers without evaluating again."""
+
+    def __init__(self, inner):
+        self._inner, self._last = inner, {}
+
+    def _recall(self, name, X, compute):
+        X = np.asarray(X, dtype=np.float64)
+        last = self._last.get(name)
+        if last is not None and last[0].shape == X.shape and np.array_equal(last[0], X):
+            return last[1].copy()
+        value = np.array(compute(X), dtype=np.float64)
+        self._last[name] = (X.copy(), value.copy())
+        return value
+
+    def __call__(self, X):
+        return self._recall("loss", X, self._inner)
+
+    def grad(self, X):
+        return self._recall("grad", X, self._inner.grad)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
 class BaseOptimizer:
     """Base class: the loop, the bookkeeping and the input checks shared by all optimizers.
 
@@ -128,21 +154,9 @@ class BaseOptimizer:
     def _gradient_norm(self, X: Array) -> Array:
         return np.linalg.norm(np.asarray(self.loss.grad(X), dtype=np.float64), axis=1)
 
-    # ------------------------------------------------------------------ the loop
-    def fit(self, X0) -> "BaseOptimizer":
-        """Minimize from ``X0: (d,)`` or ``(n, d)``; returns ``self`` with the results set."""
-        self._check_params()
-        X, single = self._check_start(X0)
-        d = getattr(self.loss, "d", None)
-        if d is not None and X.shape[1] != d:
-            raise ValueError(f"X0 has {X.shape[1]} columns but the loss has d = {d}")
-        n = X.shape[0]
+    def _run(self, X, n_iter, diverged):
+        """The loop of ``fit`` on the batch ``X: (n, d)``."""
         name = type(self).__name__
-
-        self.rng_ = np.random.default_rng(self.random_state)
-        self.init_state(X)
-        n_iter = np.zeros(n, dtype=int)
-        diverged = np.zeros(n, dtype=bool)
         with np.errstate(over="ignore", invalid="ignore"):
             converged = self._gradient_norm(X) < self.tol
             history = [X.copy()] if self.store_history else None
@@ -167,6 +181,28 @@ class BaseOptimizer:
                     history.append(X.copy())
                     losses.append(np.asarray(self.loss(X), dtype=np.float64))
             final_loss = np.asarray(self.loss(X), dtype=np.float64)
+        return X, n_iter, converged, diverged, history, losses, final_loss
+
+    # ------------------------------------------------------------------ the loop
+    def fit(self, X0) -> "BaseOptimizer":
+        """Minimize from ``X0: (d,)`` or ``(n, d)``; returns ``self`` with the results set."""
+        self._check_params()
+        X, single = self._check_start(X0)
+        d = getattr(self.loss, "d", None)
+        if d is not None and X.shape[1] != d:
+            raise ValueError(f"X0 has {X.shape[1]} columns but the loss has d = {d}")
+        n = X.shape[0]
+        name = type(self).__name__
+
+        self.rng_ = np.random.default_rng(self.random_state)
+        self.init_state(X)
+        n_iter = np.zeros(n, dtype=int)
+        diverged = np.zeros(n, dtype=bool)
+        loss, self.loss = self.loss, _Remember(self.loss)  # for the run only; restored below
+        try:
+            X, n_iter, converged, diverged, history, losses, final_loss = self._run(X, n_iter, diverged)
+        finally:
+            self.loss = loss
         if diverged.any():
             warnings.warn(
                 f"{name}: {diverged.sum()} of {n} starts diverged to inf/NaN and were stopped at their "

@@ -32,9 +32,10 @@ class Broyden(BaseOptimizer):
         x <- x - H g
         H <- H + (s - H y) (s^T H) / (s^T H y)        (after the step, for the new pair s, y)
 
-    The update is the smallest change (rank one) that satisfies the secant equation
-    ``H_new y = s``. It does not keep ``H`` symmetric or positive definite, so a step may go
-    uphill; there is no line search.
+    It satisfies the secant equation ``H_new y = s`` with a rank-one change: it is the
+    inverse (by Sherman-Morrison) of Broyden's update of the Hessian approximation
+    ``B = H^{-1}``, the smallest change to ``B`` with ``B_new s = y``. It does not keep ``H``
+    symmetric or positive definite, so a step may go uphill; there is no line search.
     """
 
     def init_state(self, X: Array) -> None:

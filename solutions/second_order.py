@@ -102,8 +102,9 @@ class ConditionScaledGD(BaseOptimizer):
         """One step for ``X: (n, d)``."""
         # BEGIN SOLUTION
         lam = np.abs(np.linalg.eigvalsh(self.loss.hessian(X)))
-        with np.errstate(divide="ignore"):
-            kappa = np.max(lam, axis=1) / np.min(lam, axis=1)
+        smallest = np.min(lam, axis=1)
+        kappa = np.max(lam, axis=1) / np.where(smallest > 0, smallest, 1.0)
+        kappa = np.where(smallest > 0, kappa, np.inf)  # singular (even zero) H: no step
         return X - (self.lr / (kappa + self.eps))[:, None] * self.loss.grad(X)
         # END SOLUTION
 
