@@ -22,7 +22,7 @@ HINTS = {
     "InverseGradient": (
         "dy = -lr * H_y^{-1} grad_y (a Newton step on L(y); -lr * grad_y when y_step='gradient'), then solve "
         "J dx = dy with J = physics_jacobian(X) (np.linalg.solve on the stack) and return X + dx. Usual slips: "
-        "J^T for J, a gradient step where a Newton step belongs, dy not scaled by lr"
+        "multiplying by J instead of solving with it, a gradient step where a Newton step belongs, dy not scaled by lr"
     ),
     "PhysicalGradient": (
         "y = physics(X); y_new = y + newton_step_in_y(loss, y, lr); return local_inverse(y_new, X). Usual slips: "
