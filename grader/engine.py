@@ -54,14 +54,31 @@ def check_layout(folder: Path) -> Path:
     return folder.resolve()
 
 
-def make_targets(folder: Path, debug: bool = False, call_seconds: float | None = None) -> tuple[Target, Target]:
-    """The target for ``folder`` and the reference (``solutions/``), ready for checks."""
+def make_targets(folder: Path, debug: bool = False, call_seconds: float | None = None, isolated: bool = False, memory_mb: int | None = None) -> tuple[Target, Target]:
+    """The target for ``folder`` and the reference (``solutions/``), ready for checks.
+
+    ``isolated``: run the target's code in its own process (``grader.isolation``); call
+    ``close_targets`` when done. Otherwise it runs here, with a time limit per call.
+    """
     if not (SOLUTIONS / "landscapes.py").is_file():
         raise LayoutError(f"the reference solutions are missing ({SOLUTIONS}); grading needs them")
     kwargs = {} if call_seconds is None else {"call_seconds": call_seconds}
     reference = Runner(SOLUTIONS, **kwargs)
-    target = Runner(folder, reference=reference, debug=debug, **kwargs)
+    if isolated:
+        from .isolation import DEFAULT_MEMORY_MB, IsolatedRunner
+
+        target = IsolatedRunner(folder, reference, given=LESSONS, memory_mb=memory_mb or DEFAULT_MEMORY_MB, **kwargs)
+    else:
+        target = Runner(folder, reference=reference, debug=debug, **kwargs)
     return Target(target, str(folder)), Target(reference, "reference")
+
+
+def close_targets(*targets: Target) -> None:
+    """Stop the processes of isolated targets (nothing to do for in-process ones)."""
+    for t in targets:
+        close = getattr(t.runner, "close", None)
+        if close is not None:
+            close()
 
 
 def numbering(checks: list[Check]) -> dict[str, str]:

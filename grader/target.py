@@ -240,8 +240,14 @@ class Runner:
         return cls
 
     def landscape(self, spec: dict):
-        runner = self.reference if spec["source"] == "reference" and self.reference else self
-        obj = runner._guarded(spec["name"], lambda: runner._class(spec["name"])(**spec["kwargs"]))
+        """The landscape a request names: built here, or (``source="reference"``) by the reference."""
+        if spec["source"] == "reference" and self.reference is not None:
+            return self.reference.reference_landscape(spec)
+        return self.reference_landscape(spec)
+
+    def reference_landscape(self, spec: dict):
+        """Build the landscape ``spec`` from this runner's folder, adapted as the spec asks."""
+        obj = self._guarded(spec["name"], lambda: self._class(spec["name"])(**spec["kwargs"]))
         if spec["hide"] or spec["scale"] != 1.0 or spec["affine"] is not None or spec["count"]:
             return _Adapted(obj, spec["hide"], spec["scale"], spec["affine"])
         return obj

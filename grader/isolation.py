@@ -1,0 +1,205 @@
+"""Run a submission's code in its own process, with time and memory limits.
+
+``IsolatedRunner`` answers the same requests as ``target.Runner`` (so every check works
+unchanged), but the student's code runs in a separate Python process:
+
+- started with ``python -I`` from a private folder holding a copy of the submission's exercise
+  files, the course's given modules, and a copy of the runner alone: neither ``solutions/``,
+  nor the checks, nor the grader are on its path or in its folder;
+- with a memory cap (``RLIMIT_AS``), one BLAS thread, and its output thrown away (never parsed);
+- spoken to through two pipes in plain data (``protocol``): nothing it sends is unpickled;
+- killed when a request runs out of time, and restarted for the next request when it dies
+  (``sys.exit``, ``os._exit``, a crash, the memory cap): the request costs its points, the
+  grading goes on.
+
+Reference landscapes stay here: the student's optimizers get remote stand-ins, and every
+evaluation they ask for is computed (and counted) by the reference in this process, and only
+for the landscapes of the request in progress.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .protocol import ProtocolError, encode, read_frame, write_frame
+from .target import MODULES, SUPPORT_MODULES, Runner
+
+WORKER_FILES = ("protocol.py", "target.py", "worker.py")
+DEFAULT_MEMORY_MB = 1024
+LANDSCAPE_METHODS = ("grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian", "physics_inverse", "loss_y", "grad_y", "hessian_y")
+
+
+def prepare_sandbox(submission: Path, given: Path, root: Path) -> Path:
+    """Lay out ``root/work`` (the submission's exercise modules, the given modules from
+    ``given``) and ``root/lib/_gradeworker`` (the runner). Returns ``root``."""
+    work, lib = root / "work", root / "lib" / "_gradeworker"
+    work.mkdir(parents=True)
+    lib.mkdir(parents=True)
+    for module in MODULES:
+        source = Path(submission) / f"{module}.py"
+        if source.is_file():
+            shutil.copyfile(source, work / source.name)
+    for module in SUPPORT_MODULES:  # given code always comes from the course, not the submission
+        shutil.copyfile(Path(given) / f"{module}.py", work / f"{module}.py")
+    here = Path(__file__).resolve().parent
+    for name in WORKER_FILES:
+        shutil.copyfile(here / name, lib / name)
+    (lib / "__init__.py").write_text("")
+    return root
+
+
+class IsolatedRunner:
+    """``Runner``'s interface, with the student's code in a child process.
+
+    Args:
+        submission: the folder with the student's files.
+        reference: the in-process reference ``Runner`` (trusted).
+        given: the folder whose support modules (``base.py``, ...) are used.
+        call_seconds: time for one request before the child is killed.
+        memory_mb: the child's address-space cap.
+    """
+
+    def __init__(self, submission: Path, reference: Runner, given: Path, call_seconds: float = 20.0, memory_mb: int = DEFAULT_MEMORY_MB):
+        self.reference, self.call_seconds, self.memory_mb = reference, call_seconds, memory_mb
+        self.folder = Path(submission).resolve()
+        self._root = Path(tempfile.mkdtemp(prefix="grade-"))
+        prepare_sandbox(self.folder, given, self._root)
+        self._proc = None
+        self.starts = 0
+
+    # ------------------------------------------------------------------ the child
+    def _start(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        lib, work = self._root / "lib", self._root / "work"
+        boot = f"import sys; sys.path.insert(0, {str(lib)!r}); from _gradeworker.worker import main; main({to_child_r}, {from_child_w}, {str(work)!r}, {max(self.call_seconds - 2.0, 1.0)!r})"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # some processors need these (see the machine notes)
+            if key in os.environ:
+                env[key] = os.environ[key]
+        limit = self.memory_mb * 1024 * 1024
+
+        def limits():
+            os.setsid()
+            try:
+                import resource
+
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            except (ImportError, ValueError, OSError):
+                pass
+
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", boot],
+            cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(to_child_r, from_child_w), preexec_fn=limits,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._to, self._from = to_child_w, from_child_r
+        self.starts += 1
+
+    def _stop(self) -> int | None:
+        if self._proc is None:
+            return None
+        for fd in (self._to, self._from):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        code = self._proc.wait()
+        self._proc = None
+        return code
+
+    def close(self) -> None:
+        self._stop()
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # ------------------------------------------------------------------ requests
+    def _read(self, deadline: float):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([self._from], [], [], remaining)[0]:
+            raise TimeoutError
+        return read_frame(self._from)
+
+    def _landscapes(self, request: dict) -> dict:
+        """The reference landscapes of a request, built here, keyed by their spec (as text)."""
+        specs = [request[key] for key in ("landscape",) if isinstance(request.get(key), dict)]
+        built = {}
+        for spec in specs:
+            if spec.get("source") == "reference":
+                obj = self.reference.reference_landscape({**spec, "count": True})
+                methods = [m for m in LANDSCAPE_METHODS if callable(getattr(obj, m, None)) and m not in spec["hide"]]
+                spec.update(methods=methods, d=getattr(obj, "d", None))
+                built[encode(spec)] = obj
+        return built
+
+    def handle(self, request: dict) -> dict:
+        """Send ``request`` to the child and answer its callbacks until it responds."""
+        request = {k: (dict(v) if isinstance(v, dict) else v) for k, v in request.items()}
+        built = self._landscapes(request)
+        if self._proc is None or self._proc.poll() is not None:
+            self._stop()
+            self._start()
+        deadline = time.monotonic() + self.call_seconds
+        what = f"{request.get('optimizer') or request.get('cls') or request.get('landscape', {}).get('name', '')}"
+        try:
+            write_frame(self._to, request)
+            while True:
+                message = self._read(deadline)
+                if isinstance(message, dict) and message.get("op") == "callback":
+                    write_frame(self._to, self._callback(message, built))
+                    continue
+                if isinstance(message, dict) and message.get("ok") and request["op"] == "fit" and len(request["starts"]) == 1 and built:
+                    counts = next(iter(built.values())).evaluations
+                    for fit in message.get("fits", []):
+                        if isinstance(fit, dict):
+                            fit["evaluations"] = np.array([counts[k] for k in ("loss", "grad", "hessian")], dtype=np.float64)
+                return message if isinstance(message, dict) else {"ok": False, "kind": "bad_output", "message": "the grading process sent something that is not an answer", "where": what}
+        except TimeoutError:
+            self._stop()
+            return {"ok": False, "kind": "timeout", "message": f"{what} did not finish within {self.call_seconds:g} s (an endless loop?); its process was stopped", "where": what}
+        except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
+            code = self._stop()
+            how = "ran out of memory or crashed" if code in (-9, -11, -6, 137, 139) else f"exited with code {code}"
+            reason = f" ({exc})" if isinstance(exc, ProtocolError) else ""
+            return {"ok": False, "kind": "error", "message": f"the process running your code {how} while running {what}{reason}; look for sys.exit, os._exit, a memory bomb or unbounded recursion", "where": what}
+
+    def _callback(self, message: dict, built: dict) -> dict:
+        spec, method = message.get("spec"), message.get("method")
+        key = encode(spec) if isinstance(spec, dict) else None  # the same bytes as when it was sent
+        obj = built.get(key)
+        allowed = ("__call__",) + tuple(spec.get("methods", ())) if isinstance(spec, dict) else ()
+        if obj is None or method not in allowed:
+            return {"ok": False, "message": "that landscape is not part of this check"}
+        args = message.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(a, np.ndarray) for a in args) or sum(a.size for a in args) > 10_000_000:
+            return {"ok": False, "message": "landscape arguments must be float arrays"}
+        try:
+            with np.errstate(all="ignore"):
+                value = obj(*args) if method == "__call__" else getattr(obj, method)(*args)
+            return {"ok": True, "value": np.asarray(value, dtype=np.float64)}
+        except Exception as exc:  # the reference refusing bad input, e.g. a wrong shape
+            return {"ok": False, "message": f"{type(exc).__name__}: {exc}"}
+
+

@@ -1,0 +1,69 @@
+"""The student's side of isolated grading: a process that runs only the student's code.
+
+Started by ``grader.isolation`` with a private copy of this package's runner (not the grader,
+not the reference, not the checks) and the student's files in its working folder. It reads
+requests from one pipe and writes answers to another, as plain data (``protocol``). The
+reference landscapes that optimizers run on stay in the grader's process: here they are
+``RemoteLandscape`` objects whose every evaluation is a request back to the grader.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from .protocol import read_frame, write_frame
+from .target import Runner
+
+LANDSCAPE_METHODS = (
+    "__call__", "grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian",
+    "physics_inverse", "loss_y", "grad_y", "hessian_y",
+)
+
+
+class RemoteLandscape:
+    """A reference landscape that lives in the grader's process; each call is a round trip."""
+
+    def __init__(self, channel, spec: dict):
+        self._channel, self._spec = channel, spec
+        self._methods = frozenset(spec.get("methods", ()))
+        self.d = spec.get("d")
+
+    def _ask(self, method, *args):
+        write_frame(self._channel[1], {"op": "callback", "spec": self._spec, "method": method, "args": [np.asarray(a, dtype=np.float64) for a in args]})
+        reply = read_frame(self._channel[0])
+        if not isinstance(reply, dict) or not reply.get("ok"):
+            raise ValueError(str(reply.get("message", "the grader refused the evaluation")) if isinstance(reply, dict) else "bad reply")
+        return np.array(reply["value"], dtype=np.float64)
+
+    def __call__(self, X):
+        return self._ask("__call__", X)
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._methods:
+            raise AttributeError(name)
+        return lambda *args: self._ask(name, *args)
+
+
+class RemoteReference:
+    def __init__(self, channel):
+        self.channel = channel
+
+    def reference_landscape(self, spec: dict):
+        return RemoteLandscape(self.channel, spec)
+
+
+def main(fd_in: int, fd_out: int, folder: str, call_seconds: float) -> None:
+    channel = (fd_in, fd_out)
+    runner = Runner(folder, reference=RemoteReference(channel), call_seconds=call_seconds)
+    while True:
+        try:
+            request = read_frame(fd_in)
+        except EOFError:
+            return
+        write_frame(fd_out, runner.handle(request))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))
