@@ -1,6 +1,7 @@
 """``python -m grader``: grade a folder, list the checks, or regenerate ``lessons/``.
 
     python -m grader check [PATH] [--json FILE] [-k PATTERN] [--show-hidden]
+    python -m grader grade [SUBMISSIONS] --out DIR [--workers N]
     python -m grader list
     python -m grader build-lessons [--check]
 
@@ -64,6 +65,25 @@ def cmd_check(args) -> int:
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
+def cmd_grade(args) -> int:
+    from . import demo, grading
+
+    out = Path(args.out)
+    submissions = Path(args.submissions) if args.submissions else None
+    if submissions is None:
+        submissions = demo.build(out / "demo_submissions")
+        print(f"No SUBMISSIONS given: grading the demo class in {submissions}")
+    elif not submissions.is_dir():
+        print(f"grader: {submissions} is not a folder of submissions", file=sys.stderr)
+        return 2
+    try:
+        grading.grade_class(submissions, out, workers=args.workers, call_seconds=args.call_seconds, memory_mb=args.memory_mb)
+    except engine.LayoutError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_list(args) -> int:
     numbers = engine.numbering(all_checks())
     for c in all_checks():
@@ -100,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show-hidden", action="store_true", help="show the messages of hidden checks (instructors)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress dots")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("grade", help="grade a class: one folder or .zip per student, each run in its own process")
+    p.add_argument("submissions", nargs="?", help="folder of submissions (default: the demo class)")
+    p.add_argument("--out", required=True, help="where gradebook.csv and each student's results.json and feedback.md go")
+    p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: the number of cores)")
+    p.add_argument("--call-seconds", type=float, default=20.0, help="time for one call into a student's code")
+    p.add_argument("--memory-mb", type=int, default=None, help="memory cap of a student's process (default 1024)")
+    p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("list", help="list every check with its number, points and visibility")
     p.set_defaults(func=cmd_list)

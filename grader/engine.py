@@ -32,9 +32,10 @@ class CheckResult:
     kind: str  # "passed", "wrong", "not_implemented", "error", "timeout", "missing", "import", "bad_output", "grader"
     output: str
     seconds: float
+    plot: dict | None = None  # what a feedback figure needs, for failed trajectory checks
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "plot"}
 
 
 class LayoutError(ValueError):
@@ -69,7 +70,7 @@ def make_targets(folder: Path, debug: bool = False, call_seconds: float | None =
 
         target = IsolatedRunner(folder, reference, given=LESSONS, memory_mb=memory_mb or DEFAULT_MEMORY_MB, **kwargs)
     else:
-        target = Runner(folder, reference=reference, debug=debug, **kwargs)
+        target = Runner(folder, reference=reference, debug=debug, given=LESSONS, **kwargs)
     return Target(target, str(folder)), Target(reference, "reference")
 
 
@@ -96,13 +97,14 @@ def numbering(checks: list[Check]) -> dict[str, str]:
 def run_check(c: Check, target: Target, reference: Target, number: str = "") -> CheckResult:
     """Run one check and turn its outcome into a result; never raises for the target's faults."""
     start = time.perf_counter()
+    plot = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # overflow in a wrong answer is judged, not printed
             c.run(target, reference)
         kind, output = "passed", ""
     except CheckFailed as exc:
-        kind, output = "wrong", str(exc)
+        kind, output, plot = "wrong", str(exc), exc.plot
     except StudentError as exc:
         kind, output = exc.kind, exc.message
         if kind in ("error", "timeout", "bad_output"):
@@ -121,6 +123,7 @@ def run_check(c: Check, target: Target, reference: Target, number: str = "") -> 
         kind=kind,
         output=output,
         seconds=round(time.perf_counter() - start, 3),
+        plot=plot,
     )
 
 

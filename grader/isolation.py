@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .protocol import ProtocolError, encode, read_frame, write_frame
+from .protocol import ProtocolError, read_frame, write_frame
 from .target import MODULES, SUPPORT_MODULES, Runner
 
 WORKER_FILES = ("protocol.py", "target.py", "worker.py")
@@ -76,6 +76,7 @@ class IsolatedRunner:
         prepare_sandbox(self.folder, given, self._root)
         self._proc = None
         self.starts = 0
+        self._broken: dict[str, dict] = {}  # subject -> the answer of the request that hung or crashed
 
     # ------------------------------------------------------------------ the child
     def _start(self) -> None:
@@ -150,12 +151,32 @@ class IsolatedRunner:
             if spec.get("source") == "reference":
                 obj = self.reference.reference_landscape({**spec, "count": True})
                 methods = [m for m in LANDSCAPE_METHODS if callable(getattr(obj, m, None)) and m not in spec["hide"]]
-                spec.update(methods=methods, d=getattr(obj, "d", None))
-                built[encode(spec)] = obj
+                handle = len(built)
+                spec.update(methods=methods, d=getattr(obj, "d", None), handle=handle)
+                built[handle] = obj
         return built
 
+    @staticmethod
+    def _subject(request: dict) -> str:
+        """What a request runs: ``Class.method``, or ``Optimizer.fit``."""
+        if request.get("op") in ("fit", "fit_error"):
+            return f"{request.get('optimizer')}.fit"
+        if request.get("op") == "static":
+            return f"{request.get('cls')}.{request.get('method')}"
+        return f"{request.get('landscape', {}).get('name')}.{request.get('method')}"
+
     def handle(self, request: dict) -> dict:
-        """Send ``request`` to the child and answer its callbacks until it responds."""
+        """Send ``request`` to the child and answer its callbacks until it responds. A subject
+        that hung or crashed once is not run again: its answer is repeated at once."""
+        subject = self._subject(request)
+        if subject in self._broken:
+            return self._broken[subject]
+        answer = self._handle(request)
+        if not answer.get("ok") and answer.get("kind") in ("timeout", "error") and answer.get("crashed"):
+            self._broken[subject] = answer
+        return answer
+
+    def _handle(self, request: dict) -> dict:
         request = {k: (dict(v) if isinstance(v, dict) else v) for k, v in request.items()}
         built = self._landscapes(request)
         if self._proc is None or self._proc.poll() is not None:
@@ -178,19 +199,17 @@ class IsolatedRunner:
                 return message if isinstance(message, dict) else {"ok": False, "kind": "bad_output", "message": "the grading process sent something that is not an answer", "where": what}
         except TimeoutError:
             self._stop()
-            return {"ok": False, "kind": "timeout", "message": f"{what} did not finish within {self.call_seconds:g} s (an endless loop?); its process was stopped", "where": what}
+            return {"ok": False, "kind": "timeout", "crashed": True, "message": f"{what} did not finish within {self.call_seconds:g} s (an endless loop?); its process was stopped", "where": what}
         except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
             code = self._stop()
             how = "ran out of memory or crashed" if code in (-9, -11, -6, 137, 139) else f"exited with code {code}"
             reason = f" ({exc})" if isinstance(exc, ProtocolError) else ""
-            return {"ok": False, "kind": "error", "message": f"the process running your code {how} while running {what}{reason}; look for sys.exit, os._exit, a memory bomb or unbounded recursion", "where": what}
+            return {"ok": False, "kind": "error", "crashed": True, "message": f"the process running your code {how} while running {what}{reason}; look for sys.exit, os._exit, a memory bomb or unbounded recursion", "where": what}
 
     def _callback(self, message: dict, built: dict) -> dict:
-        spec, method = message.get("spec"), message.get("method")
-        key = encode(spec) if isinstance(spec, dict) else None  # the same bytes as when it was sent
-        obj = built.get(key)
-        allowed = ("__call__",) + tuple(spec.get("methods", ())) if isinstance(spec, dict) else ()
-        if obj is None or method not in allowed:
+        handle, method = message.get("handle"), message.get("method")
+        obj = built.get(handle) if isinstance(handle, int) and not isinstance(handle, bool) else None  # only this request's landscapes
+        if obj is None or method not in ("__call__",) + LANDSCAPE_METHODS or not callable(getattr(obj, method, None)):
             return {"ok": False, "message": "that landscape is not part of this check"}
         args = message.get("args", [])
         if not isinstance(args, list) or not all(isinstance(a, np.ndarray) for a in args) or sum(a.size for a in args) > 10_000_000:

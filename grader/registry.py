@@ -19,7 +19,15 @@ HIDDEN = "hidden"
 
 
 class CheckFailed(AssertionError):
-    """The target answered, but the answer is wrong. The message says expected, got and why."""
+    """The target answered, but the answer is wrong. The message says expected, got and why.
+
+    ``plot`` may carry what a feedback figure needs: ``{"got": Xs, "want": Xs, "spec": LandscapeSpec}``
+    with histories of shape ``(k+1, n, d)``.
+    """
+
+    def __init__(self, message: str = "", plot: dict | None = None):
+        super().__init__(message)
+        self.plot = plot
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ def exercises() -> list[str]:
     return list(dict.fromkeys(c.exercise for c in all_checks()))
 
 
-def expect(condition: bool, message: str) -> None:
+def expect(condition: bool, message: str, plot: dict | None = None) -> None:
     """Fail the check with ``message`` unless ``condition`` holds."""
     if not condition:
-        raise CheckFailed(message)
+        raise CheckFailed(message, plot)

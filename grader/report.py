@@ -97,3 +97,40 @@ def table(results: list[CheckResult], folder: str, show_hidden: bool = False) ->
     if failures:
         lines += ["", "Run one check on its own with:  python -m grader check -k <check name>"]
     return "\n".join(lines)
+
+
+def feedback(student: str, results: list[CheckResult], notes: list[str], figures: dict | None = None) -> str:
+    """A student's feedback in Markdown: totals (public apart from hidden), points per exercise,
+    what was odd about the hand-in, and every failed check's message. A hidden check shows
+    only its name and that it failed."""
+    figures = figures or {}
+    public = [r for r in results if r.visibility == "visible"]
+    hidden = [r for r in results if r.visibility != "visible"]
+    lines = [
+        f"# Feedback for {student}",
+        "",
+        f"Public checks: **{_fmt(sum(r.score for r in public))} / {_fmt(sum(r.max_score for r in public))}**  ",
+        f"Hidden checks: **{_fmt(sum(r.score for r in hidden))} / {_fmt(sum(r.max_score for r in hidden))}**",
+        "",
+    ]
+    if notes:
+        lines += ["## About your hand-in", ""] + [f"- {n}" for n in notes] + [""]
+    lines += ["## Points per exercise", "", "| exercise | points |", "|---|---|"]
+    by_exercise: dict[str, list[CheckResult]] = {}
+    for r in results:
+        by_exercise.setdefault(r.exercise, []).append(r)
+    for exercise, rs in by_exercise.items():
+        lines.append(f"| {exercise} | {_fmt(sum(r.score for r in rs))} / {_fmt(sum(r.max_score for r in rs))} |")
+    failed = [r for r in results if r.status != "passed"]
+    if failed:
+        lines += ["", "## What to fix", ""]
+    for r in failed:
+        if r.visibility != "visible":
+            lines += [f"### {r.name} (hidden check, {_fmt(r.max_score)} pt): failed", ""]
+            continue
+        lines += [f"### {r.name} ({_fmt(r.max_score)} pt)", "", "```text", r.output, "```", ""]
+        if r.name in figures:
+            lines += [f"![your path against the reference]({figures[r.name]})", ""]
+    if not failed:
+        lines += ["", "Every check passed."]
+    return "\n".join(lines) + "\n"

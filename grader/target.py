@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
+import importlib.util
 import io
 import signal
 import sys
@@ -198,8 +199,9 @@ class Runner:
 
     _count = 0
 
-    def __init__(self, folder: Path, reference: "Runner | None" = None, call_seconds=DEFAULT_CALL_SECONDS, debug=False):
+    def __init__(self, folder: Path, reference: "Runner | None" = None, call_seconds=DEFAULT_CALL_SECONDS, debug=False, given: Path | None = None):
         Runner._count += 1
+        self.given = None if given is None else Path(given).resolve()
         self.folder = Path(folder).resolve()
         self.alias = f"_grader_target_{Runner._count}"
         self.reference = reference
@@ -214,6 +216,16 @@ class Runner:
 
     # --------------------------------------------------------------- loading
     def _module(self, name: str):
+        if name not in self._modules and self.given is not None and name in SUPPORT_MODULES:
+            path = self.given / f"{name}.py"  # given code comes from the course, not from the folder graded
+            spec = importlib.util.spec_from_file_location(f"{self.alias}.{name}", path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module
+            spec.loader.exec_module(module)
+            self._modules[name] = module
+        if name not in self._modules and name not in SUPPORT_MODULES and self.given is not None:
+            for support in SUPPORT_MODULES:  # load them first, so the exercise modules import these
+                self._module(support)
         if name not in self._modules:
             path = self.folder / f"{name}.py"
             if not path.exists():
@@ -277,6 +289,12 @@ class Runner:
             if self.debug:
                 raise
             raise StudentError("not_implemented", str(exc) or f"{where}: not implemented yet", where) from None
+        except (RecursionError, MemoryError) as exc:
+            if self.debug:
+                raise
+            error = StudentError("error", f"{where} raised {type(exc).__name__}: {exc}{self._location(exc)} (unbounded recursion or a memory bomb?)", where)
+            self._broken[where] = error  # exhausting resources again would only cost time
+            raise error from None
         except Exception as exc:
             if self.debug:
                 raise

@@ -31,7 +31,7 @@ class RemoteLandscape:
         self.d = spec.get("d")
 
     def _ask(self, method, *args):
-        write_frame(self._channel[1], {"op": "callback", "spec": self._spec, "method": method, "args": [np.asarray(a, dtype=np.float64) for a in args]})
+        write_frame(self._channel[1], {"op": "callback", "handle": self._spec.get("handle"), "method": method, "args": [np.asarray(a, dtype=np.float64) for a in args]})
         reply = read_frame(self._channel[0])
         if not isinstance(reply, dict) or not reply.get("ok"):
             raise ValueError(str(reply.get("message", "the grader refused the evaluation")) if isinstance(reply, dict) else "bad reply")

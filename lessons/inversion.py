@@ -104,7 +104,8 @@ class PhysicalGradient(BaseOptimizer):
         inverse: ``"analytic"`` uses ``loss.physics_inverse(Y, X0)``; ``"newton"`` solves
             ``min |P(x) - y'|^2`` numerically with the course's ``Newton`` (on the
             ``InverseProblem``, whose Hessian is Gauss-Newton's), warm-started at the current
-            ``x`` so that it finds the nearest preimage.
+            ``x`` so that it finds the nearest preimage; a target it cannot reach (no preimage,
+            as for ``y1 < 0`` here) is a ``ValueError``, as with the analytic inverse.
         inner_tol, inner_max_iter: the numerical solve's tolerance and budget.
     """
 
@@ -125,8 +126,12 @@ class PhysicalGradient(BaseOptimizer):
         """The preimage (n, d) of ``Y: (n, m)`` nearest ``X: (n, d)``, by the chosen ``inverse``."""
         if self.inverse == "analytic":
             return self.loss.physics_inverse(Y, X)
-        solver = Newton(InverseProblem(self.loss, Y), lr=1.0, max_iter=self.inner_max_iter, tol=self.inner_tol)
-        return solver.fit(X).X_
+        problem = InverseProblem(self.loss, Y)
+        X_new = Newton(problem, lr=1.0, max_iter=self.inner_max_iter, tol=self.inner_tol).fit(X).X_
+        missed = np.linalg.norm(problem.residuals(X_new), axis=1) > 1e-6 * (1.0 + np.linalg.norm(Y, axis=1))
+        if missed.any():  # as the analytic inverse does, refuse a target with no preimage nearby
+            raise ValueError(f"the numerical inverse found no x with P(x) = y for rows {np.flatnonzero(missed).tolist()} (is y outside the range of P?)")
+        return X_new
 
     def update(self, X: Array) -> Array:
         """One step for ``X: (n, d)``."""

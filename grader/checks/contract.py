@@ -25,8 +25,9 @@ def max_gap(got, want) -> tuple[float, tuple]:
     return (float(gap[where]) if gap.size else 0.0), tuple(int(i) for i in where)
 
 
-def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9) -> None:
-    """Fail unless two histories ``(k+1, n, d)`` agree; name the first step and row that differ."""
+def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spec: LandscapeSpec | None = None) -> None:
+    """Fail unless two histories ``(k+1, n, d)`` agree; name the first step and row that differ.
+    With ``spec`` (the landscape) the failure carries both paths for a feedback figure."""
     expect(got.shape == want.shape, f"{name}: {what}: history shape {got.shape}, expected {want.shape}\n  Hint: {hint}")
     gap = np.abs(got - want) / (1.0 + np.abs(want))
     if gap.size and gap.max() > tol:
@@ -34,7 +35,8 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9) -> 
         step, row = int(bad[0]), (int(bad[1]) if got.ndim == 3 else None)
         pick = (step, row) if row is not None else (step,)
         raise CheckFailed(
-            f"{name}: {what}: the iterates first differ after {step} step(s)"
+            plot=None if spec is None else {"got": got, "want": want, "spec": spec},
+            message=f"{name}: {what}: the iterates first differ after {step} step(s)"
             + (f" for start {row}" if row is not None else "")
             + f": expected {np.array2string(want[pick], precision=8)}, got {np.array2string(got[pick], precision=8)}\n  Hint: {hint}"
         )

@@ -58,7 +58,7 @@ def _register_paths(name: str, cases) -> None:
             mine = t.fit(name, SQUARE, SQUARE_STARTS, max_iter=12, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, SQUARE, SQUARE_STARTS, max_iter=12, tol=0.0, store_history=True, **kwargs)
             args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on SquarePhysics", HINTS[name], tol=1e-9)
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on SquarePhysics", HINTS[name], tol=1e-9, spec=SQUARE)
 
 
 _register_paths("InverseGradient", [{"lr": 0.3}, {"lr": 0.1, "y_step": "gradient"}])

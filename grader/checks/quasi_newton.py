@@ -169,7 +169,7 @@ def _register_paths(name: str) -> None:
             mine = t.fit(name, spec, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, spec, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
             args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}", HINTS[name], tol=1e-7)
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}", HINTS[name], tol=1e-7, spec=spec)
 
 
 for _name in PATHS:

@@ -68,7 +68,7 @@ def newton_paths(t, ref):
     for spec, X0, kwargs in cases:
         mine = t.fit("Newton", spec, X0, max_iter=15, tol=0.0, store_history=True, **kwargs)
         want = ref.fit("Newton", spec, X0, max_iter=15, tol=0.0, store_history=True, **kwargs)
-        same_path("Newton", mine.Xs, want.Xs, _describe("Newton", spec, kwargs), HINTS["Newton"], tol=1e-8)
+        same_path("Newton", mine.Xs, want.Xs, _describe("Newton", spec, kwargs), HINTS["Newton"], tol=1e-8, spec=spec)
 
 
 @st.composite

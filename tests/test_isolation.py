@@ -1,0 +1,149 @@
+"""Class grading with isolation: hostile code costs its own points and nothing else.
+
+The demo class (complete, partial, buggy, hostile) is graded once per session on a subset of
+exercises that touches every module, with a short time limit; the tests read its outputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from grader import demo, engine, grading
+from grader.registry import all_checks
+
+from .helpers import variant
+
+SUBSET = ("Quadratic", "GaussianWells", "Rosenbrock", "GradientDescent", "Momentum", "Newton", "BFGS", "PhysicalGradient")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    submissions = demo.build(root / "submissions")
+    out = root / "out"
+    lines = []
+    rows = grading.grade_class(submissions, out, workers=2, call_seconds=10, only=SUBSET, progress=lines.append)
+    return {row["student"]: row for row in rows}, out, lines
+
+
+def _results(out, student):
+    return {t["name"]: t for t in json.loads((out / student / "results.json").read_text())["tests"]}
+
+
+def test_every_submission_is_graded_with_progress_and_a_summary(graded):
+    rows, out, lines = graded
+    assert set(rows) == set(demo.STUDENTS)
+    assert sum(line.startswith("[") for line in lines) == 4 and lines[-1].startswith("Graded 4 submissions")
+    with open(out / "gradebook.csv") as f:
+        book = list(csv.DictReader(f))
+    assert [r["student"] for r in book] == sorted(demo.STUDENTS)
+    assert (out / "histogram.png").stat().st_size > 1000
+
+
+def test_complete_gets_full_marks_and_the_others_do_not(graded):
+    rows, out, _ = graded
+    assert rows["complete"]["total"] == rows["complete"]["max"] > 0
+    for student in ("partial", "buggy", "hostile"):
+        assert rows[student]["total"] < rows[student]["max"], student
+
+
+def test_hostile_behaviours_cost_only_their_own_checks(graded):
+    rows, out, _ = graded
+    tests = _results(out, "hostile")
+    # sys.exit in Quadratic.grad, after printing a fake score
+    assert tests["Quadratic.grad.gradcheck"]["status"] == "failed" and "SystemExit" in tests["Quadratic.grad.gradcheck"]["output"]
+    # an endless loop in GaussianWells.hessian
+    assert "did not finish" in tests["GaussianWells.hessian.gradcheck"]["output"]
+    # a memory bomb in Rosenbrock.grad
+    assert "MemoryError" in tests["Rosenbrock.grad.gradcheck"]["output"] or "memory" in tests["Rosenbrock.grad.gradcheck"]["output"]
+    # os._exit in Newton.direction
+    assert "exited" in tests["Newton.trajectory.notebook"]["output"] or "crashed" in tests["Newton.trajectory.notebook"]["output"]
+    # unbounded recursion in BFGS.inverse_update
+    assert tests["BFGS.secant_spd"]["status"] == "failed"
+    # what still works is still graded: the untouched parts of the same modules pass
+    for name in ("Quadratic.hessian.gradcheck", "GaussianWells.grad.gradcheck", "Rosenbrock.hessian.gradcheck"):
+        assert tests[name]["status"] == "passed", name
+    assert rows["hostile"]["exercises"]["Newton"] == 0
+
+
+def test_numpy_monkeypatching_only_hurts_the_student(graded):
+    _, out, _ = graded
+    tests = _results(out, "hostile")
+    # np.allclose and np.linalg.norm were replaced in the student's process: their optimizers
+    # stop at once, and the grader (which compares in its own process) sees it.
+    assert tests["GradientDescent.contract.stopping"]["status"] == "failed"  # norm() == 0: "converged" at once
+    assert tests["GradientDescent.trajectory.notebook"]["status"] == "passed"  # tol=0: the patch changes nothing there
+
+
+def test_hidden_checks_do_not_leak_and_totals_are_apart(graded):
+    _, out, _ = graded
+    data = json.loads((out / "buggy" / "results.json").read_text())
+    hidden = [t for t in data["tests"] if t["visibility"] == "hidden"]
+    assert hidden and all(t["output"] in ("passed", "failed (hidden check)") for t in hidden)
+    feedback = (out / "buggy" / "feedback.md").read_text()
+    assert "Public checks:" in feedback and "Hidden checks:" in feedback
+    assert "GaussianWells.reference (hidden check" in feedback
+    assert "agree with the reference to 1e-9" not in feedback
+
+
+def test_feedback_draws_the_students_path(graded):
+    _, out, _ = graded
+    pngs = list((out / "hostile").glob("*.png")) + list((out / "buggy").glob("*.png"))
+    assert pngs, "a failed trajectory check on a 2-D landscape should come with a figure"
+    assert any("![your path against the reference]" in (out / s / "feedback.md").read_text() for s in ("hostile", "buggy"))
+
+
+def test_in_process_and_isolated_grading_give_the_same_points(graded):
+    rows, out, _ = graded
+    submissions = out.parent / "submissions"
+    checks = grading.select_checks(SUBSET)
+    for student in ("complete", "partial", "buggy"):
+        target, reference = engine.make_targets(submissions / student)
+        local = {r.name: r.score for r in engine.run_checks(checks, target, reference)}
+        isolated = {name: t["score"] for name, t in _results(out, student).items()}
+        assert local == isolated, student
+
+
+def test_student_code_cannot_import_the_reference_or_the_grader(tmp_path):
+    """A grad that returns garbage if it can import solutions/ or the grader loses no points."""
+    probe = (
+        "        for forbidden in ('solutions', 'solutions.landscapes', 'grader', 'grader.checks', '_grader_reference'):\n"
+        "            try:\n"
+        "                __import__(forbidden)\n"
+        "                return X * 0 + 12345.0\n"
+        "            except ImportError:\n"
+        "                pass\n"
+        "        S = 0.5 * (self.A + self.A.T)\n        return X @ S.T - self.b"
+    )
+    folder = variant(tmp_path, {"landscapes.py": [("        S = 0.5 * (self.A + self.A.T)\n        return X @ S.T - self.b", probe)]})
+    row = grading.grade_one("probe", folder, tmp_path / "out", call_seconds=10, only=("Quadratic",))
+    assert row["total"] == row["max"], (tmp_path / "out" / "probe" / "feedback.md").read_text()
+
+
+def test_grading_twice_gives_the_same_gradebook(graded, tmp_path):
+    _, out, _ = graded
+    rows = grading.grade_class(out.parent / "submissions", tmp_path, workers=2, call_seconds=10, only=SUBSET, progress=lambda line: None)
+    with open(out / "gradebook.csv") as f, open(tmp_path / "gradebook.csv") as g:
+        assert f.read() == g.read()
+    assert len(rows) == 4
+
+
+def test_zip_submissions_and_missing_files(tmp_path):
+    import zipfile
+
+    root = tmp_path / "subs"
+    root.mkdir()
+    with zipfile.ZipFile(root / "zed.zip", "w") as z:
+        z.write(engine.SOLUTIONS / "landscapes.py", "my_work/landscapes.py")
+        z.writestr("../../evil.py", "print('outside')")
+    files, notes = grading.unpack(root / "zed.zip", tmp_path / "files")
+    assert (files / "landscapes.py").is_file() and not (tmp_path / "evil.py").exists()
+    assert any("not handed in" in n and "first_order.py" in n for n in notes)
+    assert grading.find_submissions(root) == [("zed", root / "zed.zip")]
+
+
+def test_every_check_is_selectable():
+    assert len(grading.select_checks()) == len(all_checks())
