@@ -125,10 +125,12 @@ def test_student_code_cannot_import_the_reference_or_the_grader(tmp_path):
 
 def test_grading_twice_gives_the_same_gradebook(graded, tmp_path):
     _, out, _ = graded
-    rows = grading.grade_class(out.parent / "submissions", tmp_path, workers=2, call_seconds=10, only=SUBSET, progress=lambda line: None)
-    with open(out / "gradebook.csv") as f, open(tmp_path / "gradebook.csv") as g:
-        assert f.read() == g.read()
-    assert len(rows) == 4
+    few = ("Quadratic", "Momentum")
+    books = []
+    for run in ("first", "second"):
+        grading.grade_class(out.parent / "submissions", tmp_path / run, workers=2, call_seconds=10, only=few, progress=lambda line: None)
+        books.append((tmp_path / run / "gradebook.csv").read_text())
+    assert books[0] == books[1] and len(books[0].splitlines()) == 5
 
 
 def test_zip_submissions_and_missing_files(tmp_path):
