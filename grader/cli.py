@@ -2,6 +2,7 @@
 
     python -m grader check [PATH] [--json FILE] [-k PATTERN] [--show-hidden]
     python -m grader grade [SUBMISSIONS] --out DIR [--workers N]
+    python -m grader gradescope OUT.zip
     python -m grader list
     python -m grader build-lessons [--check]
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,6 +86,30 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_autograde(args) -> int:
+    """Grade the platform's submission folder in isolation and write its results.json."""
+    from . import grading
+
+    root = Path(args.root)
+    submission, results = root / "submission", root / "results"
+    if not submission.is_dir():
+        print(f"grader: {submission} is not a folder", file=sys.stderr)
+        return 2
+    results.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="autograde-") as tmp:
+        row = grading.grade_one("submission", submission, Path(tmp), call_seconds=args.call_seconds, memory_mb=args.memory_mb, results_path=results / "results.json")
+    print(f"graded: {row['total']:g} / {row['max']:g} ({row['status']})")
+    return 0
+
+
+def cmd_gradescope(args) -> int:
+    from . import bundle
+
+    path = bundle.build(Path(args.out))
+    print(f"wrote {path}: upload it as the autograder of a Gradescope-style programming assignment")
+    return 0
+
+
 def cmd_list(args) -> int:
     numbers = engine.numbering(all_checks())
     for c in all_checks():
@@ -128,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--call-seconds", type=float, default=20.0, help="time for one call into a student's code")
     p.add_argument("--memory-mb", type=int, default=None, help="memory cap of a student's process (default 1024)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("gradescope", help="build an autograder bundle (setup.sh, run_autograder) as a zip")
+    p.add_argument("out", help="the zip file to write")
+    p.set_defaults(func=cmd_gradescope)
+
+    p = sub.add_parser("autograde", help="(inside the bundle) grade ROOT/submission into ROOT/results/results.json")
+    p.add_argument("--root", default="/autograder")
+    p.add_argument("--call-seconds", type=float, default=20.0)
+    p.add_argument("--memory-mb", type=int, default=None)
+    p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("list", help="list every check with its number, points and visibility")
     p.set_defaults(func=cmd_list)

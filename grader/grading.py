@@ -87,11 +87,14 @@ def select_checks(only: tuple | None = None):
     return [c for c in all_checks() if only is None or c.exercise in only]
 
 
-def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None) -> dict:
-    """Grade one submission in isolation; write its results.json and feedback.md. Returns its
-    gradebook row (plain data). ``only``: grade just these exercises (for quick runs)."""
+def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None) -> dict:
+    """Grade one submission in isolation; write its results.json (rewritten after every check,
+    so a crash leaves valid partial results) and feedback.md. Returns its gradebook row (plain
+    data). ``only``: grade just these exercises (for quick runs). ``results_path``: where the
+    results go (default ``out/student/results.json``)."""
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
+    results_file = Path(results_path) if results_path else folder / "results.json"
     start = time.perf_counter()
     checks = select_checks(only)
     numbers = engine.numbering(checks)
@@ -102,14 +105,14 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
         try:
             def save(result):
                 results.append(result)
-                report.write_json(folder / "results.json", report.gradescope(results, time.perf_counter() - start, complete=False))
+                report.write_json(results_file, report.gradescope(results, time.perf_counter() - start, complete=False))
 
-            report.write_json(folder / "results.json", report.gradescope([], 0.0, complete=False))
+            report.write_json(results_file, report.gradescope([], 0.0, complete=False))
             engine.run_checks(checks, target, reference, on_result=save, numbers=numbers)
         finally:
             engine.close_targets(target)
     seconds = time.perf_counter() - start
-    report.write_json(folder / "results.json", report.gradescope(results, seconds, complete=True))
+    report.write_json(results_file, report.gradescope(results, seconds, complete=True))
     (folder / "feedback.md").write_text(report.feedback(student, results, notes, figures=_figures(folder, results)))
     by_exercise = {}
     for r in results:

@@ -149,3 +149,29 @@ def test_zip_submissions_and_missing_files(tmp_path):
 
 def test_every_check_is_selectable():
     assert len(grading.select_checks()) == len(all_checks())
+
+
+def test_gradescope_bundle_grades_a_submission_in_a_platform_like_root(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    from grader import bundle
+
+    archive = bundle.build(tmp_path / "autograder.zip")
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(root / "source")
+        assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(z.namelist())
+    (root / "submission").mkdir()
+    (root / "submission" / "landscapes.py").write_text((engine.SOLUTIONS / "landscapes.py").read_text())
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((root / "results" / "results.json").read_text())
+    tests = {t["name"]: t for t in data["tests"]}
+    assert len(tests) == len(all_checks())
+    assert tests["GaussianWells.hessian.gradcheck"]["status"] == "passed"
+    assert tests["Momentum.convergence"]["status"] == "failed" and "first_order.py is missing" in tests["Momentum.convergence"]["output"]
+    assert 0 < data["score"] < sum(c.points for c in all_checks())
