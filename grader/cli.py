@@ -3,6 +3,7 @@
     python -m grader check [PATH] [--json FILE] [-k PATTERN] [--show-hidden]
     python -m grader grade [SUBMISSIONS] --out DIR [--workers N]
     python -m grader gradescope OUT.zip
+    python -m grader release OUT
     python -m grader list
     python -m grader build-lessons [--check]
 
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import engine, report, stubs
+from . import engine, report
 from .registry import all_checks
 
 
@@ -110,6 +111,25 @@ def cmd_gradescope(args) -> int:
     return 0
 
 
+def cmd_record(args) -> int:
+    from . import stored
+
+    print(f"wrote {stored.record()}")
+    return 0
+
+
+def cmd_release(args) -> int:
+    from . import release
+
+    try:
+        out = release.build(Path(args.out))
+    except FileExistsError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the student release to {out}")
+    return 0
+
+
 def cmd_list(args) -> int:
     numbers = engine.numbering(all_checks())
     for c in all_checks():
@@ -119,6 +139,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_build_lessons(args) -> int:
+    from . import stubs
+
     try:
         if args.check:
             changed = stubs.drift(engine.SOLUTIONS, engine.LESSONS)
@@ -164,6 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--call-seconds", type=float, default=20.0)
     p.add_argument("--memory-mb", type=int, default=None)
     p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("release", help="build the student repository: lessons, public checks, stored reference data; no solutions")
+    p.add_argument("out", help="a new folder")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("record", help="re-record the reference answers the student release checks against")
+    p.set_defaults(func=cmd_record)
 
     p = sub.add_parser("list", help="list every check with its number, points and visibility")
     p.set_defaults(func=cmd_list)

@@ -272,22 +272,3 @@ def rmsprop_rosenbrock(t, ref):
     fit = t.fit("RMSprop", ROSENBROCK, np.array([-1.2, 1.0]), lr=3e-3, decay=0.9, max_iter=5000, tol=1e-6)
     dist = float(np.linalg.norm(fit.X - 1.0))
     expect(dist < 0.05, f"RMSprop(lr=3e-3, decay=0.9) on Rosenbrock ended {dist:.3g} from (1, 1) after 5000 steps (the reference: 0.009; a fixed lr makes it hover near the minimum rather than converge)\n  Hint: {HINTS['RMSprop']}")
-
-
-@check("Momentum.trajectory.rosenbrock_long", points=1, hidden=True)
-def momentum_long(t, ref):
-    """Hidden: the reference path over 300 steps on Rosenbrock, where a small error grows."""
-    X0 = np.array([[-1.2, 1.0], [0.0, 2.0]])
-    mine = t.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.95, max_iter=300, tol=0.0, store_history=True)
-    want = ref.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.95, max_iter=300, tol=0.0, store_history=True)
-    same_path("Momentum", mine.Xs, want.Xs, "Momentum(lr=1e-3, momentum=0.95) on Rosenbrock(2)", HINTS["Momentum"], tol=1e-7)
-
-
-@check("Adam.trajectory.hidden", points=1, hidden=True)
-def adam_hidden(t, ref):
-    """Hidden: the reference path in 5-D Gaussian wells with default hyperparameters but lr."""
-    spec = LandscapeSpec("GaussianWells", (("d", 5), ("n_wells", 12), ("random_state", 3)), "reference")
-    X0 = np.random.default_rng(5).uniform(-2, 2, size=(10, 5))
-    mine = t.fit("Adam", spec, X0, lr=0.05, max_iter=60, tol=0.0, store_history=True)
-    want = ref.fit("Adam", spec, X0, lr=0.05, max_iter=60, tol=0.0, store_history=True)
-    same_path("Adam", mine.Xs, want.Xs, "Adam(lr=0.05) in 5-D Gaussian wells", HINTS["Adam"])
