@@ -63,6 +63,9 @@ def test_hostile_behaviours_cost_only_their_own_checks(graded):
     assert "exited" in tests["Newton.trajectory.notebook"]["output"] or "crashed" in tests["Newton.trajectory.notebook"]["output"]
     # unbounded recursion in BFGS.inverse_update
     assert tests["BFGS.secant_spd"]["status"] == "failed"
+    # PhysicalGradient.update returns an array whose == always says True: it earns nothing
+    assert tests["PhysicalGradient.trajectory.notebook"]["status"] == "failed"
+    assert rows["hostile"]["exercises"]["PhysicalGradient"] < 10
     # what still works is still graded: the untouched parts of the same modules pass
     for name in ("Quadratic.hessian.gradcheck", "GaussianWells.grad.gradcheck", "Rosenbrock.hessian.gradcheck"):
         assert tests[name]["status"] == "passed", name
