@@ -156,3 +156,16 @@ def same_hyperparameters_property(name: str, other: str, name_kwargs: dict, othe
 
     body.__doc__ = f"{why}: the same iterates for any start and learning rate."
     return body
+
+
+def notebook_path(t, name: str, spec: LandscapeSpec, want, first_step: str, distance: str, hint: str, rtol: float = 1e-6, **kwargs):
+    """Ten steps from [3, 3] on the PBDL toy problem must end at ``want`` (the notebook's float32
+    print); returns the fit for further checks."""
+    fit = t.fit(name, spec, np.array([3.0, 3.0]), max_iter=10, tol=0.0, store_history=True, **kwargs)
+    want = np.asarray(want)
+    expect(
+        np.allclose(fit.X, want, rtol=rtol, atol=0),
+        f"after 10 steps from [3, 3] expected about {want.tolist()} (distance {distance} from the origin), got {fit.X.tolist()}\n"
+        f"  The first step should go to {first_step}; yours went to {fit.Xs[1].tolist()}.\n  Hint: {hint}",
+    )
+    return fit

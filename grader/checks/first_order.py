@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, max_gap, register_contract, same_hyperparameters_property, same_path
+from .contract import WELLS, max_gap, notebook_path, register_contract, same_hyperparameters_property, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
@@ -96,13 +96,7 @@ for _name in HINTS:
 @check("GradientDescent.trajectory.notebook", points=3)
 def gd_notebook(t, ref):
     """Ten steps with lr 0.01 from [3, 3] on the toy physics end where the PBDL notebook says."""
-    fit = t.fit("GradientDescent", SQUARE, np.array([3.0, 3.0]), lr=0.01, max_iter=10, tol=0.0, store_history=True)
-    want = np.array([2.4512184, 0.96171147])  # printed by the notebook (float32)
-    expect(
-        np.allclose(fit.X, want, rtol=1e-6, atol=0),
-        f"after 10 steps from [3, 3] expected about {want.tolist()} (distance 2.63 from the origin), got {fit.X.tolist()}\n"
-        f"  The first step should go to [2.94, 1.92]; yours went to {fit.Xs[1].tolist()}.\n  Hint: {HINTS['GradientDescent']}",
-    )
+    notebook_path(t, "GradientDescent", SQUARE, [2.4512184, 0.96171147], "[2.94, 1.92]", "2.63", HINTS["GradientDescent"], lr=0.01)
 
 
 # --------------------------------------------------------------------------- special cases

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
 
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import register_contract, same_path
+from .contract import notebook_path, register_contract, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 SQUARE_STARTS = np.array([[3.0, 3.0], [2.0, -1.5], [-1.0, 0.5], [0.5, -2.5]])
@@ -38,13 +37,7 @@ register_contract("PhysicalGradient", {"lr": 0.3}, HINTS["PhysicalGradient"], bo
 @check("PhysicalGradient.trajectory.notebook", points=3)
 def pg_notebook(t, ref):
     """Ten steps with lr 0.3 from [3, 3] end where the PBDL notebook says; the first step is the most diagonal."""
-    fit = t.fit("PhysicalGradient", SQUARE, np.array([3.0, 3.0]), lr=0.3, max_iter=10, tol=0.0, store_history=True)
-    want = np.array([0.08474258, 0.50421])  # printed by the notebook (float32)
-    expect(
-        np.allclose(fit.X, want, rtol=2e-6, atol=0),
-        f"after 10 steps from [3, 3] expected about {want.tolist()} (distance 0.51 from the origin), got {fit.X.tolist()}\n"
-        f"  The first step should go to [2.1, 2.5099802]; yours went to {fit.Xs[1].tolist()}.\n  Hint: {HINTS['PhysicalGradient']}",
-    )
+    fit = notebook_path(t, "PhysicalGradient", SQUARE, [0.08474258, 0.50421], "[2.1, 2.5099802]", "0.51", HINTS["PhysicalGradient"], rtol=2e-6, lr=0.3)
     step = fit.Xs[0] - fit.Xs[1]
     alignment = float(step.sum() / np.linalg.norm(step))
     expect(abs(alignment - 1.356443) < 1e-5, f"the first step's unit vector dotted with [1, 1] should be 1.356443 (GD: 1.053930, Newton: 1.264911); got {alignment:.6f}\n  Hint: {HINTS['PhysicalGradient']}")
