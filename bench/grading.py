@@ -1,0 +1,71 @@
+"""Benchmark: the cost of grading.
+
+    python bench/grading.py [--class-size 20] [--skip-class]
+
+1. The full battery (public and hidden checks) on the reference solutions, in-process (the
+   student's `python -m grader check`) and isolated (instructor grading): wall time, and the
+   peak resident memory of the grader and of the student's process.
+2. A class of identical complete submissions graded with 2 workers against 1: the speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from grader import engine, grading  # noqa: E402
+from grader.registry import all_checks  # noqa: E402
+from grader.target import MODULES  # noqa: E402
+
+
+def peak_mib(who) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def battery(isolated: bool) -> float:
+    target, reference = engine.make_targets(engine.SOLUTIONS, isolated=isolated)
+    start = time.perf_counter()
+    results = engine.run_checks(all_checks(), target, reference)
+    seconds = time.perf_counter() - start
+    engine.close_targets(target)
+    assert all(r.status == "passed" for r in results), [r.name for r in results if r.status != "passed"]
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--class-size", type=int, default=20)
+    parser.add_argument("--skip-class", action="store_true")
+    args = parser.parse_args()
+
+    t_local = battery(isolated=False)
+    print(f"full battery ({len(all_checks())} checks) in-process: {t_local:.1f} s; grader peak RSS {peak_mib(resource.RUSAGE_SELF):.0f} MiB")
+    t_iso = battery(isolated=True)
+    print(f"full battery isolated: {t_iso:.1f} s ({t_iso / t_local:.1f}x in-process); student process peak RSS {peak_mib(resource.RUSAGE_CHILDREN):.0f} MiB")
+    if args.skip_class:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "class"
+        for i in range(args.class_size):
+            folder = root / f"student{i:02d}"
+            folder.mkdir(parents=True)
+            for module in MODULES:
+                shutil.copyfile(engine.SOLUTIONS / f"{module}.py", folder / f"{module}.py")
+        times = {}
+        for workers in (1, 2):
+            start = time.perf_counter()
+            grading.grade_class(root, Path(tmp) / f"out{workers}", workers=workers, progress=lambda line: None)
+            times[workers] = time.perf_counter() - start
+            print(f"class of {args.class_size} with {workers} worker(s): {times[workers]:.1f} s")
+        print(f"speed-up with 2 workers: {times[1] / times[2]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
