@@ -16,11 +16,6 @@ import numpy as np
 from .protocol import read_frame, write_frame
 from .target import Runner
 
-LANDSCAPE_METHODS = (
-    "__call__", "grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian",
-    "physics_inverse", "loss_y", "grad_y", "hessian_y",
-)
-
 
 class RemoteLandscape:
     """A reference landscape that lives in the grader's process; each call is a round trip."""
