@@ -49,6 +49,37 @@ def backtracking(loss, X: Array, P: Array, f0: Array, slope: Array, t0=1.0, c1: 
     return t
 
 
+#: an interpolated trial must lie this fraction of the bracket's width inside it, else bisect
+ZOOM_MARGIN = 0.05
+
+
+def _zoom_trial(lo: Array, f_lo: Array, d_lo: Array, hi: Array, f_hi: Array, d_hi: Array, overshot: Array) -> Array:
+    """The next trial step inside each bracket ``[lo, hi]`` (either order), shape (k,).
+
+    The cubic through both ends' values and slopes (Nocedal & Wright, eq. 3.59) has its
+    minimizer inside the bracket. Where the last trial ``overshot`` (it became ``hi`` because
+    its loss was too high), the cubic can sit far from ``lo`` while the loss rose steeply; as in
+    Moré and Thuente's case 1, the trial is then the cubic's minimizer if it is closer to ``lo``
+    than the quadratic's (through ``f_lo``, ``d_lo`` and ``f_hi``), else the midpoint of the two.
+    A trial that is not finite or falls outside the safeguarded bracket becomes the quadratic's
+    minimizer, and failing that the bracket's midpoint.
+    """
+    width = hi - lo
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        d1 = d_lo + d_hi - 3.0 * (f_lo - f_hi) / (lo - hi)
+        d2 = np.sign(width) * np.sqrt(d1**2 - d_lo * d_hi)
+        cubic = hi - width * (d_hi + d2 - d1) / (d_hi - d_lo + 2.0 * d2)
+        quad = lo - d_lo * width**2 / (2.0 * (f_hi - f_lo - d_lo * width))
+    left, right = np.minimum(lo, hi) + ZOOM_MARGIN * np.abs(width), np.maximum(lo, hi) - ZOOM_MARGIN * np.abs(width)
+
+    def inside(t):
+        return np.isfinite(t) & (t > left) & (t < right)
+
+    pulled = np.where(np.abs(cubic - lo) < np.abs(quad - lo), cubic, 0.5 * (cubic + quad))
+    trial = np.where(overshot & np.isfinite(quad), pulled, cubic)
+    return np.where(inside(trial), trial, np.where(inside(quad), quad, 0.5 * (lo + hi)))
+
+
 @dataclass
 class WolfeResult:
     """The outcome of ``wolfe`` for each row: step ``t: (n,)``, the new points ``X: (n, d)``,
@@ -67,8 +98,8 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
     """Strong Wolfe line search for every row, by bracketing then zooming.
 
     Bracketing tries ``t0, 2 t0, 4 t0, ...`` until a trial breaks Armijo, stops decreasing,
-    or has a non-negative slope; zooming then shrinks the bracket with safeguarded quadratic
-    interpolation until both conditions hold. Each trial costs one ``loss(X)`` and one
+    or has a non-negative slope; zooming then shrinks the bracket with safeguarded cubic
+    interpolation (``_zoom_trial``) until both conditions hold. Each trial costs one ``loss(X)`` and one
     ``loss.grad(X)`` on the rows still searching. A row that runs out of evaluations takes
     the best Armijo point it saw (``ok`` is False there); a row whose direction is not a
     descent direction does not move.
@@ -86,8 +117,9 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
     t_prev, f_prev, d_prev = np.zeros(n), f0.copy(), d0.copy()
     # Zoom state: lo is the best Armijo point so far; hi the other end of the bracket.
     lo, f_lo, d_lo = np.zeros(n), f0.copy(), d0.copy()
-    hi, f_hi = np.zeros(n), f0.copy()
+    hi, f_hi, d_hi = np.zeros(n), f0.copy(), d0.copy()
     zooming = np.zeros(n, dtype=bool)
+    overshot = np.zeros(n, dtype=bool)
     searching = d0 < 0
     done_t = np.zeros(n)
     ok = np.zeros(n, dtype=bool)
@@ -109,13 +141,8 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
         # Trial step: bracketing rows use t_try; zooming rows interpolate inside [lo, hi].
         t = t_try[rows].copy()
         if z.any():
-            a, b = lo[rows[z]], hi[rows[z]]
-            width = b - a
-            denom = 2.0 * (f_hi[rows[z]] - f_lo[rows[z]] - d_lo[rows[z]] * width)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                quad = a - d_lo[rows[z]] * width**2 / denom
-            low, high = np.minimum(a, b) + 0.1 * np.abs(width), np.maximum(a, b) - 0.1 * np.abs(width)
-            t[z] = np.where(np.isfinite(quad) & (quad > low) & (quad < high), quad, 0.5 * (a + b))
+            zr = rows[z]
+            t[z] = _zoom_trial(lo[zr], f_lo[zr], d_lo[zr], hi[zr], f_hi[zr], d_hi[zr], overshot[zr])
         Xt = X[rows] + t[:, None] * P[rows]
         f = np.asarray(loss(Xt), dtype=np.float64)
         g = np.asarray(loss.grad(Xt), dtype=np.float64)
@@ -131,10 +158,13 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
         uphill = br & ~worse & ~curvature & (dphi >= 0)
         expand = br & ~worse & ~curvature & (dphi < 0)
         r = rows[worse]  # bracket [t_prev, t]
-        lo[r], f_lo[r], d_lo[r], hi[r], f_hi[r] = t_prev[r], f_prev[r], d_prev[r], t[worse], f[worse]
+        lo[r], f_lo[r], d_lo[r] = t_prev[r], f_prev[r], d_prev[r]
+        hi[r], f_hi[r], d_hi[r] = t[worse], f[worse], dphi[worse]
         zooming[r] = True
+        overshot[r] = True
         r = rows[uphill]  # bracket [t, t_prev]
-        lo[r], f_lo[r], d_lo[r], hi[r], f_hi[r] = t[uphill], f[uphill], dphi[uphill], t_prev[r], f_prev[r]
+        lo[r], f_lo[r], d_lo[r] = t[uphill], f[uphill], dphi[uphill]
+        hi[r], f_hi[r], d_hi[r] = t_prev[r], f_prev[r], d_prev[r]
         zooming[r] = True
         r = rows[expand]
         t_prev[r], f_prev[r], d_prev[r] = t[expand], f[expand], dphi[expand]
@@ -145,12 +175,14 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
         zr = z
         shrink_hi = zr & (~armijo | (f >= f_lo[rows]))
         r = rows[shrink_hi]
-        hi[r], f_hi[r] = t[shrink_hi], f[shrink_hi]
+        hi[r], f_hi[r], d_hi[r] = t[shrink_hi], f[shrink_hi], dphi[shrink_hi]
+        overshot[r] = True
         better = zr & ~shrink_hi
         flip = better & ~curvature & (dphi * (hi[rows] - lo[rows]) >= 0)
         r = rows[flip]
-        hi[r], f_hi[r] = lo[r], f_lo[r]
+        hi[r], f_hi[r], d_hi[r] = lo[r], f_lo[r], d_lo[r]
         move = better & ~curvature
+        overshot[rows[move]] = False
         r = rows[move]
         lo[r], f_lo[r], d_lo[r] = t[move], f[move], dphi[move]
 

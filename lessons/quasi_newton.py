@@ -64,9 +64,17 @@ class _WolfeQuasiNewton(BaseOptimizer):
     """Shared loop of BFGS and L-BFGS: direction ``p = -B g``, a strong Wolfe line search, then
     the curvature update with the new pair. Counts loss-and-gradient evaluations in ``n_evals_``.
 
-    The first line search of a run tries ``t = min(1, 1 / |g|)`` (a first step of length at
-    most 1, as the matrix has not learned any scale yet); later ones try the full step ``t = 1``.
+    The first trial step of each line search (``_first_trial``): on a run's first step
+    ``t = min(lr, 1.01 / |g|)``, a step of length about 1 while nothing is known of the scale
+    (SciPy's choice for both BFGS and L-BFGS-B).
+    After that, a matrix that learns its scale (L-BFGS's ``gamma``) tries the full step ``lr``, as
+    L-BFGS-B does; an unscaled one (BFGS from ``H = I``) tries the step that would repeat the
+    last decrease if the loss were quadratic along ``p``, ``t = min(lr, 2.02 (f - f_prev) / g.p)``
+    (Nocedal & Wright eq. 3.60, with SciPy's factor 1.01), as SciPy's BFGS does.
     """
+
+    #: whether the direction carries a learned scale, so that t = 1 is the natural first trial
+    scaled = False
 
     def __init__(self, loss, lr=1.0, c1=1e-4, c2=0.9, **kwargs):
         super().__init__(loss, lr=lr, **kwargs)
@@ -80,6 +88,7 @@ class _WolfeQuasiNewton(BaseOptimizer):
     def init_state(self, X: Array) -> None:
         self.n_evals_ = np.zeros(X.shape[0], dtype=int)
         self._cache = None  # (X, f, g) of every row at its last accepted point: (n, d), (n,), (n, d)
+        self._f_before = np.full(X.shape[0], np.nan)  # each row's loss before its last step
 
     def _direction(self, g: Array, rows: Array) -> Array:
         raise NotImplementedError
@@ -101,13 +110,25 @@ class _WolfeQuasiNewton(BaseOptimizer):
             self.n_evals_[rows[fresh]] += 1
         return f, g
 
+    def _first_trial(self, f: Array, g: Array, p: Array, rows: Array, first: bool) -> Array:
+        """The first trial step (k,) of the line searches from losses ``f: (k,)``, gradients
+        ``g`` and directions ``p: (k, d)`` of the rows ``rows``."""
+        if first:
+            return np.minimum(self.lr, 1.01 / np.maximum(np.linalg.norm(g, axis=1), 1e-300))
+        if self.scaled:
+            return np.full(len(rows), float(self.lr))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            guess = 2.02 * (f - self._f_before[rows]) / np.einsum("nd,nd->n", g, p)
+        return np.where(np.isfinite(guess) & (guess > 0), np.minimum(self.lr, guess), self.lr)
+
     def update(self, X: Array) -> Array:
         """One step for ``X: (n, d)`` (only the rows still running are searched)."""
         rows = np.flatnonzero(getattr(self, "active_", np.ones(len(X), dtype=bool)))
         first = self._cache is None
         f, g = self._loss_and_grad(X, rows)
         p = self._direction(g, rows)
-        t0 = np.minimum(1.0, 1.0 / np.maximum(np.linalg.norm(g, axis=1), 1e-300)) if first else self.lr
+        t0 = self._first_trial(f, g, p, rows, first)
+        self._f_before[rows] = f
         found = wolfe(self.loss, X[rows], p, f, g, t0=t0, c1=self.c1, c2=self.c2)
         self.n_evals_[rows] += found.evaluations
         self._learn(found.X - X[rows], found.g - g, rows)
@@ -181,6 +202,7 @@ class LBFGS(_WolfeQuasiNewton):
     def __init__(self, loss, memory=10, scaling=True, **kwargs):
         super().__init__(loss, **kwargs)
         self.memory, self.scaling = memory, scaling
+        self.scaled = bool(scaling)
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -190,8 +212,21 @@ class LBFGS(_WolfeQuasiNewton):
     def init_state(self, X: Array) -> None:
         """No pairs yet; ``gamma_ = 1``."""
         super().init_state(X)
-        self.pairs_ = []  # [(s, y, rho)], oldest first, each s, y: (n, d) and rho: (n,)
-        self.gamma_ = np.ones(X.shape[0])
+        n, d = X.shape
+        # The pairs live in buffers of 2 * memory slots; the stored ones are slots
+        # [start, stop), oldest first, so the two-loop gets them as views, never copies.
+        # When stop reaches the end, the newest memory - 1 move to the front (once every
+        # memory steps), which costs less than stacking the pairs at every step.
+        slots = 2 * min(self.memory, max(self.max_iter, 1))  # a run never stores more than max_iter
+        self._S, self._Y, self._rho = np.zeros((slots, n, d)), np.zeros((slots, n, d)), np.zeros((slots, n))
+        self._start = self._stop = 0
+        self.gamma_ = np.ones(n)
+
+    @property
+    def pairs_(self) -> tuple[Array, Array, Array]:
+        """The stored pairs ``S, Y: (k, n, d)`` and ``rho: (k, n)``, oldest first (views)."""
+        window = slice(self._start, self._stop)
+        return self._S[window], self._Y[window], self._rho[window]
 
     @staticmethod
     def two_loop(g: Array, S: Array, Y: Array, rho: Array, gamma: Array) -> Array:
@@ -200,19 +235,28 @@ class LBFGS(_WolfeQuasiNewton):
         raise NotImplementedError("LBFGS.two_loop: not implemented yet (your exercise in quasi_newton.py)")
 
     def _direction(self, g: Array, rows: Array) -> Array:
-        if not self.pairs_:
+        S, Y, rho = self.pairs_
+        if len(S) == 0:
             return -self.gamma_[rows, None] * g
-        S, Y, rho = (np.stack(part)[:, rows] for part in zip(*self.pairs_))
+        if len(rows) < S.shape[1]:  # only some rows are still running
+            S, Y, rho = S[:, rows], Y[:, rows], rho[:, rows]
         return -self.two_loop(g, S, Y, rho, self.gamma_[rows])
 
     def _learn(self, s: Array, y: Array, rows: Array) -> None:
         ok = curvature_ok(s, y)
         sy = np.einsum("nd,nd->n", s, y)
-        n = len(self.gamma_)
-        S, Y, rho = np.zeros((n, s.shape[1])), np.zeros((n, s.shape[1])), np.zeros(n)
-        S[rows], Y[rows] = np.where(ok[:, None], s, 0.0), np.where(ok[:, None], y, 0.0)
-        rho[rows] = np.where(ok, 1.0 / np.where(ok, sy, 1.0), 0.0)
-        self.pairs_ = (self.pairs_ + [(S, Y, rho)])[-self.memory :]
+        if self._stop == len(self._S):  # out of slots: keep the newest memory - 1 at the front
+            keep = self.memory - 1
+            for buffer in (self._S, self._Y, self._rho):
+                buffer[:keep] = buffer[self._stop - keep : self._stop]
+            self._start, self._stop = 0, keep
+        slot = self._stop
+        self._S[slot], self._Y[slot], self._rho[slot] = 0.0, 0.0, 0.0  # rows not running: no-op pair
+        self._S[slot, rows] = np.where(ok[:, None], s, 0.0)
+        self._Y[slot, rows] = np.where(ok[:, None], y, 0.0)
+        self._rho[slot, rows] = np.where(ok, 1.0 / np.where(ok, sy, 1.0), 0.0)
+        self._stop += 1
+        self._start = max(self._start, self._stop - self.memory)
         if self.scaling:
             yy = np.einsum("nd,nd->n", y, y)
             self.gamma_[rows] = np.where(ok, sy / np.where(ok, yy, 1.0), self.gamma_[rows])

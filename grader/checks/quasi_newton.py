@@ -191,13 +191,15 @@ def broyden_converges(t, ref):
 
 @check("BFGS.convergence", points=2)
 def bfgs_converges(t, ref):
-    """From (-1.2, 1) on 2-D Rosenbrock: |grad| < 1e-5 within 45 steps and 70 gradient evaluations."""
-    _budget(t, "BFGS", ROSENBROCK, np.array([-1.2, 1.0]), {}, 1e-5, 45, 70, "34 steps and 54 gradients")
+    """From (-1.2, 1) on 2-D Rosenbrock: |grad| < 1e-5 within 45 steps and 60 gradient evaluations."""
+    _budget(t, "BFGS", ROSENBROCK, np.array([-1.2, 1.0]), {}, 1e-5, 45, 60, "32 steps and 40 gradients")
 
 
 @check("LBFGS.convergence", points=2)
 def lbfgs_converges(t, ref):
-    """From (-1.2, 1) on 2-D Rosenbrock within 45 steps and 60 gradients; in 1000 dimensions within 6000 steps."""
-    _budget(t, "LBFGS", ROSENBROCK, np.array([-1.2, 1.0]), {}, 1e-5, 45, 60, "34 steps and 44 gradients")
-    x0 = np.tile([-1.2, 1.0], 500)
-    _budget(t, "LBFGS", ROSENBROCK_1000, x0, {}, 1e-5, 6000, 7200, "4949 steps and 5824 gradients")
+    """From (-1.2, 1) on 2-D Rosenbrock within 45 steps and 60 gradients; in 1000 dimensions, from a
+    seeded start in [-0.5, 1.5]^1000, within 1200 steps and 1500 gradients."""
+    _budget(t, "LBFGS", ROSENBROCK, np.array([-1.2, 1.0]), {}, 1e-5, 45, 60, "36 steps and 46 gradients")
+    # From (-1.2, 1, ...) it takes about 4950 steps; this start tests the same scaling at a fifth of the cost.
+    x0 = np.random.default_rng(0).uniform(-0.5, 1.5, 1000)
+    _budget(t, "LBFGS", ROSENBROCK_1000, x0, {}, 1e-5, 1200, 1500, "931 steps and 1069 gradients")
