@@ -20,7 +20,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .protocol import _decode_value, _encode_value, encode
+from .protocol import encode, from_plain, to_plain
 
 DATA = Path(__file__).resolve().parent / "reference_data.json.gz"
 GIVEN_METHODS = ("__call__", "physics", "residuals", "loss_y")
@@ -50,7 +50,7 @@ class StoredRunner:
 
     def __init__(self, path: Path, fallback):
         with gzip.open(path, "rt") as f:
-            self.record = {k: _decode_value(v) for k, v in json.load(f).items()}
+            self.record = {k: from_plain(v) for k, v in json.load(f).items()}
         self.fallback = fallback
 
     def handle(self, request: dict) -> dict:
@@ -82,7 +82,7 @@ def record(path: Path = DATA) -> Path:
     failed = [r.name for r in results if r.status != "passed"]
     if failed:
         raise RuntimeError(f"the reference fails its own public checks: {failed}")
-    data = json.dumps({k: _encode_value(v) for k, v in sorted(recorder.record.items())}, sort_keys=True)
+    data = json.dumps({k: to_plain(v) for k, v in sorted(recorder.record.items())}, sort_keys=True)
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
         f.write(data.encode("utf-8"))
     return path

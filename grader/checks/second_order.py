@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, max_gap, notebook_path, register_contract, same_path
+from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
@@ -126,7 +126,7 @@ def newton_converges(t, ref):
     """From (-1.2, 1) on Rosenbrock: pure Newton reaches |grad| < 1e-8 within 10 steps, with the line search within 30."""
     for kwargs, budget, needs in (({"lr": 1.0}, 10, 6), ({"lr": 1.0, "line_search": True}, 30, 21)):
         fit = t.fit("Newton", ROSENBROCK, np.array([-1.2, 1.0]), max_iter=budget, tol=1e-8, **kwargs)
-        expect(bool(fit.converged), f"{_describe('Newton', ROSENBROCK, kwargs)} from (-1.2, 1) should reach |grad| < 1e-8 within {budget} steps (the reference needs {needs}); it ended at {fit.X.tolist()}\n  Hint: {HINTS['Newton']}")
+        expect(confirmed_converged(ref, ROSENBROCK, fit, 1e-8), f"{_describe('Newton', ROSENBROCK, kwargs)} from (-1.2, 1) should reach |grad| < 1e-8 within {budget} steps (the reference needs {needs}); it ended at {fit.X.tolist()}\n  Hint: {HINTS['Newton']}")
 
 
 # --------------------------------------------------------------------------- ConditionScaledGD
@@ -200,4 +200,4 @@ def gn_converges(t, ref):
     """Fits the decay curve (|grad| < 1e-8) from three starts within 25 steps."""
     X0 = np.array([[1.0, 0.5], [3.0, 2.0], [0.5, 0.1]])
     fit = t.fit("GaussNewton", DECAY, X0, max_iter=25, tol=1e-8)
-    expect(bool(np.all(fit.converged)), f"GaussNewton on the decay fit should reach |grad| < 1e-8 within 25 steps from {X0.tolist()} (the reference needs 5); converged_ = {fit.converged.astype(bool).tolist()}, X_ = {np.round(fit.X, 5).tolist()}\n  Hint: {HINTS['GaussNewton']}")
+    expect(bool(np.all(confirmed_converged(ref, DECAY, fit, 1e-8))), f"GaussNewton on the decay fit should reach |grad| < 1e-8 within 25 steps from {X0.tolist()} (the reference needs 5); converged_ = {fit.converged.astype(bool).tolist()}, X_ = {np.round(fit.X, 5).tolist()}\n  Hint: {HINTS['GaussNewton']}")
