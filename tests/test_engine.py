@@ -50,7 +50,7 @@ def _lost(results):
 
 def test_syntax_error_costs_that_module_only(tmp_path):
     folder = variant(tmp_path, {FIRST_ORDER: [("class Momentum(BaseOptimizer):", "class Momentum(BaseOptimizer)")]})
-    results = grade(folder)
+    results = grade(folder, quick=True)
     assert _lost(results) == OPTIMIZERS
     r = results["Momentum.trajectory.reference"]
     assert r.kind == "import" and "could not import first_order.py" in r.output and "SyntaxError" in r.output
@@ -59,10 +59,10 @@ def test_syntax_error_costs_that_module_only(tmp_path):
 def test_missing_file_and_missing_class(tmp_path):
     folder = variant(tmp_path, {LANDSCAPES: [("class Rosenbrock(Landscape):", "class Rosenbrok(Landscape):")]})
     (folder / FIRST_ORDER).unlink()
-    results = grade(folder)
+    results = grade(folder, quick=True)
     assert _lost(results) == {"Rosenbrock"} | OPTIMIZERS
     assert "has no class Rosenbrock" in results["Rosenbrock.grad.gradcheck"].output
-    assert "first_order.py is missing" in results["Momentum.convergence"].output
+    assert "first_order.py is missing" in results["Momentum.trajectory.reference"].output
 
 
 def test_exception_names_the_method_and_line(tmp_path):
@@ -98,7 +98,7 @@ def test_wrong_shape_and_nan_are_named(tmp_path):
             ("return X @ S.T - self.b", "return X @ S.T - self.b + np.nan"),
         ]},
     )
-    results = grade(folder)
+    results = grade(folder, quick=True)
     square = results["SquarePhysics.grad.gradcheck"]
     assert square.kind == "bad_output" and "returned shape (2, " in square.output and "expected (" in square.output
     quad = results["Quadratic.grad.gradcheck"]
@@ -110,7 +110,7 @@ def test_sys_exit_and_printing_do_not_stop_the_run(tmp_path):
     folder = variant(tmp_path, {LANDSCAPES: [
         ("return 2.0 * X * np.array([1.0, self.alpha**2])", "import sys\n        print('ALL TESTS PASSED ' * 100)\n        sys.exit(0)"),
     ]})
-    results = grade(folder)
+    results = grade(folder, quick=True)
     r = results["ScaledQuadratic.grad.gradcheck"]
     assert r.status == "failed" and "SystemExit" in r.output
     assert _lost(results) == {"ScaledQuadratic"}
@@ -118,18 +118,18 @@ def test_sys_exit_and_printing_do_not_stop_the_run(tmp_path):
 
 def test_import_time_crash_and_output(tmp_path, capsys):
     folder = variant(tmp_path, {FIRST_ORDER: [("import numpy as np\n", "import numpy as np\nprint('fake score: 100')\nraise RuntimeError('boom at import')\n")]})
-    results = grade(folder)
+    results = grade(folder, quick=True)
     assert _lost(results) == OPTIMIZERS
-    assert "boom at import" in results["GradientDescent.convergence"].output
+    assert "boom at import" in results["GradientDescent.trajectory.reference"].output
     assert "fake score" not in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- CLI and JSON
 def test_cli_exit_codes_and_json(tmp_path, capsys):
-    out = tmp_path / "results.json"
-    assert main(["check", str(engine.SOLUTIONS), "--json", str(out), "-q"]) == 0
+    out = tmp_path / "results.json"  # (full marks on the whole battery: test_solutions_get_full_marks)
+    assert main(["check", str(engine.SOLUTIONS), "--json", str(out), "-q", "-k", "GaussianWells"]) == 0
     data = json.loads(out.read_text())
-    assert data["score"] == sum(c.points for c in all_checks())
+    assert data["score"] == sum(c.points for c in all_checks() if c.name.startswith("GaussianWells."))
     test = data["tests"][0]
     assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
     assert {t["visibility"] for t in data["tests"]} == {"visible", "hidden"}
@@ -154,12 +154,13 @@ def test_hidden_check_output_does_not_leak(tmp_path):
 
 
 def test_two_runs_give_identical_json_apart_from_timings(tmp_path):
+    """On the buggy exercise's checks (property-based ones included); the isolation tests grade twice too."""
     bug = [("return X + self.v_", "return X - self.v_")]
     folder = variant(tmp_path, {FIRST_ORDER: bug})
     outputs = []
     for i in range(2):
         out = tmp_path / f"r{i}.json"
-        main(["check", str(folder), "--json", str(out), "-q"])
+        main(["check", str(folder), "--json", str(out), "-q", "-k", "Momentum"])
         data = json.loads(out.read_text())
         data.pop("execution_time")
         outputs.append(data)
