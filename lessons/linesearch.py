@@ -25,6 +25,11 @@ def _rows(mask: Array) -> Array:
     return np.flatnonzero(mask)
 
 
+def _select(rows: Array, n: int):
+    """An index for ``rows`` of an (n, ...) array: a slice (a view, no copy) when it is all of them."""
+    return slice(None) if len(rows) == n else rows
+
+
 def backtracking(loss, X: Array, P: Array, f0: Array, slope: Array, t0=1.0, c1: float = 1e-4, shrink: float = 0.5, max_halvings: int = 40) -> Array:
     """Armijo backtracking for each row: the first ``t = t0 * shrink^k`` with
     ``L(x + t p) <= L(x) + c1 t slope``. Returns ``t: (n,)``; a row that never satisfies it
@@ -129,7 +134,8 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
 
     def accept(rows, t, f, g):
         done_t[rows] = t
-        X_new[rows] = X[rows] + t[:, None] * P[rows]
+        sel = _select(rows, n)
+        X_new[sel] = X[sel] + t[:, None] * P[sel]
         f_new[rows], g_new[rows] = f, g
         searching[rows] = False
 
@@ -143,11 +149,12 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
         if z.any():
             zr = rows[z]
             t[z] = _zoom_trial(lo[zr], f_lo[zr], d_lo[zr], hi[zr], f_hi[zr], d_hi[zr], overshot[zr])
-        Xt = X[rows] + t[:, None] * P[rows]
+        sel = _select(rows, n)
+        Xt = X[sel] + t[:, None] * P[sel]
         f = np.asarray(loss(Xt), dtype=np.float64)
         g = np.asarray(loss.grad(Xt), dtype=np.float64)
         evaluations[rows] += 1
-        dphi = np.einsum("nd,nd->n", g, P[rows])
+        dphi = np.einsum("nd,nd->n", g, P[sel])
         armijo = (f <= f0[rows] + c1 * t * d0[rows]) & np.isfinite(f)
         curvature = np.abs(dphi) <= -c2 * d0[rows]
 

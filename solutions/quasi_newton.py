@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Array, BaseOptimizer
-from .linesearch import wolfe
+from .linesearch import _select, wolfe
 
 #: a pair (s, y) is used only when its curvature y.s is at least this times |s| |y|
 CURVATURE_TOL = 1e-10
@@ -106,11 +106,12 @@ class _WolfeQuasiNewton(BaseOptimizer):
 
     def _loss_and_grad(self, X: Array, rows: Array) -> tuple[Array, Array]:
         """Loss (k,) and gradient (k, d) at ``X[rows]``, reusing the line search's last values."""
-        Xa = X[rows]
+        sel = _select(rows, len(X))
+        Xa = X[sel]
         f, g = np.empty(len(rows)), np.empty_like(Xa)
         fresh = np.ones(len(rows), dtype=bool)
         if self._cache is not None:
-            fresh = ~np.all(self._cache[0][rows] == Xa, axis=1)
+            fresh = ~np.all(self._cache[0][sel] == Xa, axis=1)
             f[~fresh], g[~fresh] = self._cache[1][rows[~fresh]], self._cache[2][rows[~fresh]]
         if fresh.any():
             f[fresh] = self.loss(Xa[fresh])
@@ -137,14 +138,18 @@ class _WolfeQuasiNewton(BaseOptimizer):
         p = self._direction(g, rows)
         t0 = self._first_trial(f, g, p, rows, first)
         self._f_before[rows] = f
-        found = wolfe(self.loss, X[rows], p, f, g, t0=t0, c1=self.c1, c2=self.c2)
+        sel = _select(rows, len(X))  # a view when every row is running
+        found = wolfe(self.loss, X[sel], p, f, g, t0=t0, c1=self.c1, c2=self.c2)
         self.n_evals_[rows] += found.evaluations
-        self._learn(found.X - X[rows], found.g - g, rows)
+        self._learn(found.X - X[sel], found.g - g, rows)
         if self._cache is None:
             self._cache = (X.copy(), np.full(len(X), np.nan), np.full(X.shape, np.nan))
-        self._cache[0][rows], self._cache[1][rows], self._cache[2][rows] = found.X, found.f, found.g
-        X_new = X.copy()
-        X_new[rows] = found.X
+        self._cache[0][sel], self._cache[1][sel], self._cache[2][sel] = found.X, found.f, found.g
+        if isinstance(sel, slice):
+            X_new = found.X
+        else:
+            X_new = X.copy()
+            X_new[rows] = found.X
         self.grad_new_ = self._cache[2]  # the stopping test needs no new gradient evaluation
         return X_new
 
@@ -276,11 +281,12 @@ class LBFGS(_WolfeQuasiNewton):
             for buffer in (self._S, self._Y, self._rho):
                 buffer[:keep] = buffer[self._stop - keep : self._stop]
             self._start, self._stop = 0, keep
-        slot = self._stop
-        self._S[slot], self._Y[slot], self._rho[slot] = 0.0, 0.0, 0.0  # rows not running: no-op pair
-        self._S[slot, rows] = np.where(ok[:, None], s, 0.0)
-        self._Y[slot, rows] = np.where(ok[:, None], y, 0.0)
-        self._rho[slot, rows] = np.where(ok, 1.0 / np.where(ok, sy, 1.0), 0.0)
+        slot, sel = self._stop, _select(rows, len(self.gamma_))
+        if not isinstance(sel, slice):
+            self._S[slot], self._Y[slot], self._rho[slot] = 0.0, 0.0, 0.0  # rows not running: no-op pair
+        self._S[slot, sel] = np.where(ok[:, None], s, 0.0)
+        self._Y[slot, sel] = np.where(ok[:, None], y, 0.0)
+        self._rho[slot, sel] = np.where(ok, 1.0 / np.where(ok, sy, 1.0), 0.0)
         self._stop += 1
         self._start = max(self._start, self._stop - self.memory)
         if self.scaling:
