@@ -10,6 +10,7 @@ unattempted; other files are ignored. Without ``SUBMISSIONS`` the demo class is 
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import re
 import shutil
@@ -170,8 +171,32 @@ def _figures(folder: Path, results) -> dict:
     return drawn
 
 
-def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None) -> list[dict]:
-    """Grade every submission, ``workers`` at a time; write the gradebook and the summary."""
+def pin_to_one_core(core: int | None = None) -> int | None:
+    """Pin this process, and the student processes it starts (they inherit it), to one core:
+    ``core`` (an index into the cores this process may use, taken modulo their number), or the
+    lowest. Grading is a ping-pong of small messages between the grader and the student's
+    process; on one core each hop is a switch of process, across two cores it waits for the
+    other core to wake, which on the virtual machines we measured was slower (bench/README.md).
+    Returns the core, or None where affinity is not supported."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cores = sorted(os.sched_getaffinity(0))
+    chosen = cores[(core or 0) % len(cores)]
+    os.sched_setaffinity(0, {chosen})
+    return chosen
+
+
+def _pin_worker(counter) -> None:
+    """ProcessPoolExecutor initializer: each worker takes the next core, round robin."""
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    pin_to_one_core(index)
+
+
+def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool = True) -> list[dict]:
+    """Grade every submission, ``workers`` at a time; write the gradebook and the summary.
+    With ``pin``, each worker (with its students' processes) keeps to a core of its own."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     found = find_submissions(submissions)
@@ -179,7 +204,9 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
         raise engine.LayoutError(f"{submissions} holds no submission (one folder or .zip per student)")
     workers = max(1, workers or os.cpu_count() or 1)
     rows, start = [], time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = multiprocessing.get_context("fork") if pin and hasattr(os, "sched_setaffinity") else None
+    pool_options = {"mp_context": context, "initializer": _pin_worker, "initargs": (context.Value("i", 0),)} if context else {}
+    with ProcessPoolExecutor(max_workers=workers, **pool_options) as pool:
         futures = {pool.submit(grade_one, student, path, out, call_seconds, memory_mb, only): student for student, path in found}
         for done, future in enumerate(_as_completed(futures), start=1):
             student = futures[future]

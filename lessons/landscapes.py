@@ -321,7 +321,7 @@ class GaussianWells(Landscape):
     def _wells(self, X) -> tuple[Array, Array]:
         """Offsets ``D = x - mu_p: (n, P, d)`` and weighted wells ``c_p * well_p(x): (n, P)``."""
         D = X[:, None, :] - self.locs[None, :, :]
-        weighted = -self.coeffs * np.exp(-np.sum(D**2, axis=2) / self.widths**2)
+        weighted = -self.coeffs * np.exp(-np.einsum("npi,npi->np", D, D) / self.widths**2)
         return D, weighted
 
     @batched
