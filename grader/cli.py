@@ -80,7 +80,7 @@ def cmd_grade(args) -> int:
         print(f"grader: {submissions} is not a folder of submissions", file=sys.stderr)
         return 2
     try:
-        grading.grade_class(submissions, out, workers=args.workers, call_seconds=args.call_seconds, memory_mb=args.memory_mb, pin=not args.no_pin)
+        grading.grade_class(submissions, out, workers=args.workers, call_seconds=args.call_seconds, memory_mb=args.memory_mb, pin=False if args.no_pin else None)
     except engine.LayoutError as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("submissions", nargs="?", help="folder of submissions (default: the demo class)")
     p.add_argument("--out", required=True, help="where gradebook.csv and each student's results.json and feedback.md go")
     p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: the number of cores)")
-    p.add_argument("--no-pin", action="store_true", help="let each worker use every core (default: one core each, which makes its round trips with the student's process faster)")
+    p.add_argument("--no-pin", action="store_true", help="never pin a worker to one core (by default a single worker is pinned, which makes its round trips with the student's process faster)")
     p.add_argument("--call-seconds", type=float, default=20.0, help="time for one call into a student's code")
     p.add_argument("--memory-mb", type=int, default=None, help="memory cap of a student's process (default 1024)")
     p.set_defaults(func=cmd_grade)

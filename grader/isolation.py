@@ -172,7 +172,9 @@ class IsolatedRunner:
         if subject in self._broken:
             return self._broken[subject]
         answer = self._handle(request)
-        if not answer.get("ok") and answer.get("kind") in ("timeout", "error") and answer.get("crashed"):
+        # Remember what hung, crashed or exhausted its resources, here rather than only in the
+        # child, whose memory a restart (after another method's crash) would wipe.
+        if not answer.get("ok") and answer.get("kind") in ("timeout", "error") and (answer.get("crashed") or answer.get("broken") is True):
             self._broken[subject] = answer
         return answer
 

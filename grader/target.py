@@ -324,7 +324,8 @@ class Runner:
                 return {"ok": True, "value": self._static(request)}
             raise ValueError(f"unknown request {request['op']!r}")
         except StudentError as exc:
-            return {"ok": False, "kind": exc.kind, "message": exc.message, "where": exc.where}
+            # "broken": the method hung or exhausted resources, and will fail at once from now on
+            return {"ok": False, "kind": exc.kind, "message": exc.message, "where": exc.where, "broken": exc.where in self._broken}
 
     def _call(self, request: dict) -> Array:
         spec, method = request["landscape"], request["method"]

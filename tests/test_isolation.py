@@ -16,7 +16,7 @@ from grader.registry import all_checks
 
 from .helpers import variant
 
-SUBSET = ("Quadratic", "GaussianWells", "Rosenbrock", "GradientDescent", "Momentum", "Newton", "BFGS", "PhysicalGradient")
+SUBSET = ("Quadratic", "GaussianWells", "Rosenbrock", "Momentum", "Newton", "BFGS", "PhysicalGradient")
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +77,8 @@ def test_numpy_monkeypatching_only_hurts_the_student(graded):
     tests = _results(out, "hostile")
     # np.allclose and np.linalg.norm were replaced in the student's process: their optimizers
     # stop at once, and the grader (which compares in its own process) sees it.
-    assert tests["GradientDescent.contract.stopping"]["status"] == "failed"  # norm() == 0: "converged" at once
-    assert tests["GradientDescent.trajectory.notebook"]["status"] == "passed"  # tol=0: the patch changes nothing there
+    assert tests["Momentum.contract.stopping"]["status"] == "failed"  # norm() == 0: "converged" at once
+    assert tests["Momentum.trajectory.reference"]["status"] == "passed"  # tol=0: the patch changes nothing there
 
 
 def test_hidden_checks_do_not_leak_and_totals_are_apart(graded):
