@@ -45,36 +45,35 @@ def _check_shape(shape) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def _walk_out(obj, arrays: list):
-    """The header form of ``obj``; its arrays are appended to ``arrays``."""
+def _plain(obj, array_form):
+    """``obj`` as JSON-ready values, each array replaced by ``array_form(float64 array)``."""
     if isinstance(obj, (np.ndarray, np.generic)):
-        array = _as_f64(obj)
-        arrays.append(array)
-        return {"__f64__": list(array.shape), "i": len(arrays) - 1}
+        return array_form(_as_f64(obj))
     if isinstance(obj, dict):
-        return {str(k): _walk_out(v, arrays) for k, v in obj.items()}
+        return {str(k): _plain(v, array_form) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_walk_out(v, arrays) for v in obj]
+        return [_plain(v, array_form) for v in obj]
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
-    raise ProtocolError(f"cannot send a {type(obj).__name__}: only numbers, strings, lists, dicts and float arrays cross")
+    raise ProtocolError(f"cannot encode a {type(obj).__name__}: only numbers, strings, lists, dicts and float arrays cross")
 
 
-def _walk_in(obj, placeholders: list):
-    """A copy of the header with each array placeholder recorded in ``placeholders``."""
+def _placeholders(obj, found: list) -> None:
+    """Check that a decoded header is plain data; append each array placeholder's (index, shape)."""
     if isinstance(obj, dict):
         if "__f64__" in obj:
             index = obj.get("i")
             if set(obj) != {"__f64__", "i"} or not isinstance(index, int) or isinstance(index, bool):
                 raise ProtocolError("malformed array")
-            placeholders.append((index, _check_shape(obj["__f64__"])))
-            return obj
-        return {k: _walk_in(v, placeholders) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_walk_in(v, placeholders) for v in obj]
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return obj
-    raise ProtocolError(f"unexpected {type(obj).__name__} in a message")
+            found.append((index, _check_shape(obj["__f64__"])))
+            return
+        for v in obj.values():
+            _placeholders(v, found)
+    elif isinstance(obj, list):
+        for v in obj:
+            _placeholders(v, found)
+    elif not (obj is None or isinstance(obj, (bool, int, float, str))):
+        raise ProtocolError(f"unexpected {type(obj).__name__} in a message")
 
 
 def _fill(obj, arrays: dict):
@@ -90,7 +89,12 @@ def _fill(obj, arrays: dict):
 def encode(obj) -> bytes:
     """One frame for ``obj`` (``ProtocolError`` if it holds anything but plain data)."""
     arrays: list[np.ndarray] = []
-    header = json.dumps(_walk_out(obj, arrays), allow_nan=True).encode("utf-8")
+
+    def placeholder(array):
+        arrays.append(array)
+        return {"__f64__": list(array.shape), "i": len(arrays) - 1}
+
+    header = json.dumps(_plain(obj, placeholder), allow_nan=True).encode("utf-8")
     size = len(header) + sum(a.nbytes for a in arrays)
     if size > MAX_FRAME:
         raise ProtocolError(f"message of {size} bytes is over the limit of {MAX_FRAME}")
@@ -106,7 +110,7 @@ def decode(payload: bytes, header_size: int):
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError, TypeError) as exc:
         raise ProtocolError(f"not a valid message: {exc}") from None
     placeholders: list = []
-    header = _walk_in(header, placeholders)
+    _placeholders(header, placeholders)
     if sorted(i for i, _ in placeholders) != list(range(len(placeholders))):
         raise ProtocolError("array placeholders are not numbered 0, 1, ... once each")
     shapes = dict(placeholders)
@@ -151,16 +155,7 @@ def read_frame(fd: int):
 # ----------------------------------------------------------------------------- stored form
 def to_plain(obj):
     """``obj`` as JSON-ready values, arrays as ``{"__f64__": shape, "b64": ...}``."""
-    if isinstance(obj, (np.ndarray, np.generic)):
-        array = _as_f64(obj)
-        return {"__f64__": list(array.shape), "b64": base64.b64encode(array.tobytes()).decode("ascii")}
-    if isinstance(obj, dict):
-        return {str(k): to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_plain(v) for v in obj]
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return obj
-    raise ProtocolError(f"cannot store a {type(obj).__name__}: only numbers, strings, lists, dicts and float arrays")
+    return _plain(obj, lambda array: {"__f64__": list(array.shape), "b64": base64.b64encode(array.tobytes()).decode("ascii")})
 
 
 def from_plain(obj):

@@ -25,7 +25,7 @@ def _rows(mask: Array) -> Array:
     return np.flatnonzero(mask)
 
 
-def _select(rows: Array, n: int):
+def row_index(rows: Array, n: int):
     """An index for ``rows`` of an (n, ...) array: a slice (a view, no copy) when it is all of them."""
     return slice(None) if len(rows) == n else rows
 
@@ -134,7 +134,7 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
 
     def accept(rows, t, f, g):
         done_t[rows] = t
-        sel = _select(rows, n)
+        sel = row_index(rows, n)
         X_new[sel] = X[sel] + t[:, None] * P[sel]
         f_new[rows], g_new[rows] = f, g
         searching[rows] = False
@@ -149,7 +149,7 @@ def wolfe(loss, X: Array, P: Array, f0: Array, g0: Array, t0=1.0, c1: float = 1e
         if z.any():
             zr = rows[z]
             t[z] = _zoom_trial(lo[zr], f_lo[zr], d_lo[zr], hi[zr], f_hi[zr], d_hi[zr], overshot[zr])
-        sel = _select(rows, n)
+        sel = row_index(rows, n)
         Xt = X[sel] + t[:, None] * P[sel]
         f = np.asarray(loss(Xt), dtype=np.float64)
         g = np.asarray(loss.grad(Xt), dtype=np.float64)

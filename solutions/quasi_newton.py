@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Array, BaseOptimizer
-from .linesearch import _select, wolfe
+from .linesearch import row_index, wolfe
 
 #: a pair (s, y) is used only when its curvature y.s is at least this times |s| |y|
 CURVATURE_TOL = 1e-10
@@ -106,7 +106,7 @@ class _WolfeQuasiNewton(BaseOptimizer):
 
     def _loss_and_grad(self, X: Array, rows: Array) -> tuple[Array, Array]:
         """Loss (k,) and gradient (k, d) at ``X[rows]``, reusing the line search's last values."""
-        sel = _select(rows, len(X))
+        sel = row_index(rows, len(X))
         Xa = X[sel]
         f, g = np.empty(len(rows)), np.empty_like(Xa)
         fresh = np.ones(len(rows), dtype=bool)
@@ -138,7 +138,7 @@ class _WolfeQuasiNewton(BaseOptimizer):
         p = self._direction(g, rows)
         t0 = self._first_trial(f, g, p, rows, first)
         self._f_before[rows] = f
-        sel = _select(rows, len(X))  # a view when every row is running
+        sel = row_index(rows, len(X))  # a view when every row is running
         found = wolfe(self.loss, X[sel], p, f, g, t0=t0, c1=self.c1, c2=self.c2)
         self.n_evals_[rows] += found.evaluations
         self._learn(found.X - X[sel], found.g - g, rows)
@@ -222,7 +222,11 @@ class LBFGS(_WolfeQuasiNewton):
     def __init__(self, loss, memory=10, scaling=True, **kwargs):
         super().__init__(loss, **kwargs)
         self.memory, self.scaling = memory, scaling
-        self.scaled = bool(scaling)
+
+    @property
+    def scaled(self) -> bool:
+        """With ``scaling``, the directions carry gamma's scale: first trials are ``t = lr``."""
+        return bool(self.scaling)
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -269,8 +273,8 @@ class LBFGS(_WolfeQuasiNewton):
         S, Y, rho = self.pairs_
         if len(S) == 0:
             return -self.gamma_[rows, None] * g
-        if len(rows) < S.shape[1]:  # only some rows are still running
-            S, Y, rho = S[:, rows], Y[:, rows], rho[:, rows]
+        sel = row_index(rows, S.shape[1])  # views when every row is still running
+        S, Y, rho = S[:, sel], Y[:, sel], rho[:, sel]
         return -self.two_loop(g, S, Y, rho, self.gamma_[rows])
 
     def _learn(self, s: Array, y: Array, rows: Array) -> None:
@@ -281,7 +285,7 @@ class LBFGS(_WolfeQuasiNewton):
             for buffer in (self._S, self._Y, self._rho):
                 buffer[:keep] = buffer[self._stop - keep : self._stop]
             self._start, self._stop = 0, keep
-        slot, sel = self._stop, _select(rows, len(self.gamma_))
+        slot, sel = self._stop, row_index(rows, len(self.gamma_))
         if not isinstance(sel, slice):
             self._S[slot], self._Y[slot], self._rho[slot] = 0.0, 0.0, 0.0  # rows not running: no-op pair
         self._S[slot, sel] = np.where(ok[:, None], s, 0.0)
