@@ -6,6 +6,7 @@
     python -m grader release OUT
     python -m grader list
     python -m grader build-lessons [--check]
+    python -m grader record [--headroom]
 
 Exit codes of ``check``: 0 every check passed, 1 some failed, 2 the grader could not run.
 """
@@ -113,9 +114,17 @@ def cmd_gradescope(args) -> int:
 
 
 def cmd_record(args) -> int:
-    from . import stored
+    from . import headroom, stored
 
-    print(f"wrote {stored.record()}")
+    if args.headroom:
+        shares = headroom.measure()
+        print(headroom.table(shares))
+        return 0 if all(s.robust for s in shares) else 1
+    try:
+        print(f"wrote {stored.record()}")
+    except RuntimeError as exc:  # a check too close to rounding: nothing is written
+        print(f"record: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -193,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", help="a new folder")
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("record", help="re-record the reference answers the student release checks against")
+    p = sub.add_parser("record", help="re-record the reference answers the student release checks against (refused unless every check keeps 100x headroom over rounding)")
+    p.add_argument("--headroom", action="store_true", help="only print each check's share of its tolerance used by rounding (ulp-moved starts, reordered arithmetic) and exit 1 if any exceeds 1/100")
     p.set_defaults(func=cmd_record)
 
     p = sub.add_parser("list", help="list every check with its number, points and visibility")

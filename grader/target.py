@@ -44,7 +44,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "inversion": ("InverseGradient", "PhysicalGradient"),
 }
 #: given classes (no exercises) that checks build from the reference
-GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit")}
+GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit", "LinearPhysics")}
 #: modules that are given code, not exercises, but that the exercises import
 SUPPORT_MODULES = ("base", "linesearch")
 CLASS_MODULE = {cls: module for table in (MODULES, GIVEN) for module, classes in table.items() for cls in classes}
@@ -354,12 +354,13 @@ class Runner:
         for X0 in request["starts"]:
             X0 = np.array(X0, dtype=np.float64)
             given = X0.copy()
-            if isinstance(loss, _Adapted):
-                loss.evaluations.update(loss=0, grad=0, hessian=0)
+            counts = getattr(loss, "evaluations", None) if isinstance(loss, _Adapted) or getattr(type(loss), "counts_evaluations", False) else None
+            if counts is not None:
+                counts.update(loss=0, grad=0, hessian=0)
             self._guarded(f"{name}.fit", lambda: opt.fit(given))
             result = {"X0_after": given}
-            if isinstance(loss, _Adapted):
-                result["evaluations"] = np.array([loss.evaluations[k] for k in ("loss", "grad", "hessian")], dtype=np.float64)
+            if counts is not None:
+                result["evaluations"] = np.array([counts[k] for k in ("loss", "grad", "hessian")], dtype=np.float64)
             for attr in ("X_", "n_iter_", "converged_", "diverged_") + (("Xs_", "losses_") if request["kwargs"].get("store_history") else ()):
                 if not hasattr(opt, attr):
                     raise StudentError("bad_output", f"{name}.fit did not set {attr}", name)
@@ -404,6 +405,7 @@ class Target:
     runner: Runner
     label: str = ""
     requests: int = field(default=0)
+    memo: dict = field(default_factory=dict)  # verdicts the checks share within one run (e.g. "does the step work?")
 
     def _ask(self, request: dict) -> dict:
         self.requests += 1

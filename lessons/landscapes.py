@@ -440,6 +440,69 @@ class LinearLeastSquares(Landscape):
         return np.broadcast_to(2.0 * self.M.T @ self.M, (X.shape[0], self.d, self.d)).copy()
 
 
+class LinearPhysics(Landscape):
+    """A linear "physics" ``y = P(x) = M x`` scored by ``L(y) = |y - c|^2`` (given code).
+
+    With a square, invertible, non-symmetric ``M`` it tells ``J`` from ``J^T``: the Jacobian is
+    ``M`` at every point, and an update that solves with ``M^T`` moves elsewhere.
+
+    Args:
+        M: (d, d) invertible matrix. c: (d,) target in ``y`` space (default 0).
+    """
+
+    def __init__(self, M, c=None):
+        M = np.asarray(M, dtype=np.float64)
+        if M.ndim != 2 or M.shape[0] != M.shape[1]:
+            raise ValueError(f"M must be a square (d, d) matrix, got shape {M.shape}")
+        self.M, self.d = M, M.shape[0]
+        self.c = np.zeros(self.d) if c is None else np.asarray(c, dtype=np.float64)
+
+    @batched
+    def physics(self, X) -> Array:
+        """``y = M x`` for each row, (n, d)."""
+        return X @ self.M.T
+
+    @batched
+    def physics_jacobian(self, X) -> Array:
+        """Jacobians (n, d, d): ``M`` at every point."""
+        return np.broadcast_to(self.M, (X.shape[0], self.d, self.d)).copy()
+
+    def physics_inverse(self, Y, X0=None) -> Array:
+        """``x = M^{-1} y`` (n, d) (the only preimage; ``X0`` is not needed)."""
+        Y2, single = as_batch(Y, self.d, name="Y")
+        X = np.linalg.solve(self.M, Y2.T).T
+        return X[0] if single else X
+
+    @batched
+    def loss_y(self, Y) -> Array:
+        """``|y - c|^2``, (n,)."""
+        return np.sum((Y - self.c) ** 2, axis=1)
+
+    @batched
+    def grad_y(self, Y) -> Array:
+        """``2 (y - c)``, (n, d)."""
+        return 2.0 * (Y - self.c)
+
+    @batched
+    def hessian_y(self, Y) -> Array:
+        """``2 I``, (n, d, d)."""
+        return np.broadcast_to(2.0 * np.eye(self.d), (Y.shape[0], self.d, self.d)).copy()
+
+    @batched
+    def __call__(self, X) -> Array:
+        return self.loss_y(self.physics(X))
+
+    @batched
+    def grad(self, X) -> Array:
+        """``2 M^T (M x - c)``, (n, d)."""
+        return self.grad_y(self.physics(X)) @ self.M
+
+    @batched
+    def hessian(self, X) -> Array:
+        """``2 M^T M``, (n, d, d)."""
+        return np.broadcast_to(2.0 * self.M.T @ self.M, (X.shape[0], self.d, self.d)).copy()
+
+
 class ExponentialFit(Landscape):
     """Curve fitting: the decay ``model(t) = x0 * exp(-x1 t)`` fitted to data ``(t_k, v_k)`` (given code).
 

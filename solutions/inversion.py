@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Array, BaseOptimizer
-from .second_order import Newton
 
 PHYSICS = ("physics", "physics_jacobian", "loss_y", "grad_y", "hessian_y")
 
@@ -134,6 +133,8 @@ class PhysicalGradient(BaseOptimizer):
         """The preimage (n, d) of ``Y: (n, m)`` nearest ``X: (n, d)``, by the chosen ``inverse``."""
         if self.inverse == "analytic":
             return self.loss.physics_inverse(Y, X)
+        from .second_order import Newton  # imported here: a broken second_order.py costs only this option
+
         problem = InverseProblem(self.loss, Y)
         X_new = Newton(problem, lr=1.0, max_iter=self.inner_max_iter, tol=self.inner_tol).fit(X).X_
         missed = np.linalg.norm(problem.residuals(X_new), axis=1) > 1e-6 * (1.0 + np.linalg.norm(Y, axis=1))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, same_hyperparameters_property, same_path
+from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, require_working, same_hyperparameters_property, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
@@ -86,7 +86,7 @@ def _register_paths(name: str) -> None:
             X0 = STARTS if spec is WELLS else np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]])
             mine = t.fit(name, spec, X0, max_iter=40, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, spec, X0, max_iter=40, tol=0.0, store_history=True, **kwargs)
-            same_path(name, mine.Xs, want.Xs, _describe(name, spec, kwargs), HINTS[name], spec=spec)
+            same_path(name, mine.Xs, want.Xs, _describe(name, spec, kwargs), HINTS[name], spec=spec, lr=kwargs.get("lr"))
 
 
 for _name in HINTS:
@@ -119,6 +119,7 @@ check("Langevin.zero_noise", points=1)(
 @check("Langevin.reproducible", points=2)
 def langevin_seeds(t, ref):
     """The same random_state gives the same trajectory in two fresh objects; another seed gives another."""
+    require_working(t, ref, "Langevin", WELLS, STARTS[:5], {"lr": 0.1, "noise": 0.5, "random_state": 0}, needs="Langevin.reproducible", hint=HINTS["Langevin"])
 
     def prop(seed):
         kwargs = {"lr": 0.1, "noise": 0.5, "max_iter": 15, "tol": 0.0, "store_history": True}
@@ -134,6 +135,7 @@ def langevin_seeds(t, ref):
 @check("Langevin.temperature", points=2)
 def langevin_spread(t, ref):
     """On the bowl L = |x|^2 / 2 the iterates settle to variance lr * noise^2 / (2 - lr) per coordinate."""
+    require_working(t, ref, "Langevin", BOWL2, STARTS[:4], {"lr": 0.1, "noise": 1.0, "random_state": 11}, needs="Langevin.temperature", hint=HINTS["Langevin"])
     X0 = np.zeros((4000, 2))
     for lr, noise in ((0.1, 1.0), (0.5, 0.3)):
         fit = t.fit("Langevin", BOWL2, X0, lr=lr, noise=noise, max_iter=200, tol=0.0, random_state=11)
@@ -150,6 +152,7 @@ def _register_loss_scaling(name: str) -> None:
     @check(f"{name}.loss_scale_invariance", points=2)
     def invariance(t, ref):
         """With eps = 0 the trajectory is the same when the loss is multiplied by any c > 0."""
+        require_working(t, ref, name, WELLS, STARTS[:3], {**PATHS[name][0][1], "eps": 0.0}, needs=f"{name}.loss_scale_invariance", hint=HINTS[name])
 
         def prop(X0, c):
             kwargs = {**PATHS[name][0][1], "eps": 0.0, "max_iter": 15, "tol": 0.0, "store_history": True}
@@ -167,6 +170,7 @@ for _name in ADAPTIVE:
 @check("Adam.first_step", points=2)
 def adam_first_step(t, ref):
     """With eps = 0, Adam's first step moves every coordinate with a nonzero gradient by exactly lr."""
+    require_working(t, ref, "Adam", WELLS, STARTS[:3], {"lr": 0.1, "beta1": 0.8, "beta2": 0.95, "eps": 0.0}, needs="Adam.first_step (the sign of the gradient also moves every coordinate by lr)", hint=HINTS["Adam"])
 
     def prop(X0, lr, beta1, beta2):
         fit = t.fit("Adam", WELLS, X0, lr=lr, beta1=beta1, beta2=beta2, eps=0.0, max_iter=1, tol=0.0, store_history=True)
@@ -202,6 +206,7 @@ def _register_rotation(name: str, equivariant: bool) -> None:
         @check(f"{name}.rotation_equivariance", points=2)
         def rotation(t, ref):
             """Rotating the coordinates rotates the trajectory: the method has no preferred axes."""
+            require_working(t, ref, name, _rotated_problem(0.3)[0], STARTS[:2], kwargs, needs=f"{name}.rotation_equivariance", hint=HINTS[name])
 
             def prop(X0, theta):
                 plain, turned, Q = _rotated_problem(theta)
@@ -216,6 +221,7 @@ def _register_rotation(name: str, equivariant: bool) -> None:
         @check(f"{name}.per_coordinate", points=1)
         def per_coordinate(t, ref):
             """An adaptive method scales each coordinate on its own, so rotating the coordinates changes its path."""
+            require_working(t, ref, name, _rotated_problem(0.3)[0], STARTS[:2], kwargs, needs=f"{name}.per_coordinate", hint=HINTS[name])
             X0 = np.array([[2.0, 1.5], [-1.0, 2.0]])
             plain, turned, Q = _rotated_problem(np.pi / 4)
             a = t.fit(name, plain, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
@@ -245,6 +251,8 @@ def _register_convergence(name: str) -> None:
     def convergence(t, ref):
         """Reaches |grad| < 1e-6 (1e-4 for gradient descent on Rosenbrock) within a stated budget on a
         stretched quadratic and on Rosenbrock from (-1.2, 1)."""
+        spec, X0, kwargs, _, _ = BUDGETS[name][0]
+        require_working(t, ref, name, spec, X0, kwargs, needs=f"{name}.convergence", hint=HINTS[name])
         for spec, X0, kwargs, budget, needs in BUDGETS[name]:
             tol = 1e-4 if (name, spec.name) == ("GradientDescent", "Rosenbrock") else 1e-6
             fit = t.fit(name, spec, X0, max_iter=budget, tol=tol, **kwargs)
@@ -263,6 +271,7 @@ for _name in BUDGETS:
 @check("RMSprop.convergence.rosenbrock", points=1)
 def rmsprop_rosenbrock(t, ref):
     """RMSprop (lr 3e-3, decay 0.9) gets within 0.05 of Rosenbrock's minimum in 5000 steps from (-1.2, 1)."""
+    require_working(t, ref, "RMSprop", ROSENBROCK, np.array([-1.2, 1.0]), {"lr": 3e-3, "decay": 0.9}, needs="RMSprop.convergence.rosenbrock", hint=HINTS["RMSprop"])
     fit = t.fit("RMSprop", ROSENBROCK, np.array([-1.2, 1.0]), lr=3e-3, decay=0.9, max_iter=5000, tol=1e-6)
     dist = float(np.linalg.norm(fit.X - 1.0))
     expect(dist < 0.05, f"RMSprop(lr=3e-3, decay=0.9) on Rosenbrock ended {dist:.3g} from (1, 1) after 5000 steps (the reference: 0.009; a fixed lr makes it hover near the minimum rather than converge)\n  Hint: {HINTS['RMSprop']}")

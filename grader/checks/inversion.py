@@ -6,8 +6,8 @@ import numpy as np
 
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
-from ..target import LandscapeSpec
-from .contract import notebook_path, register_contract, same_path
+from ..target import LandscapeSpec, StudentError
+from .contract import notebook_path, register_contract, require_working, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 SQUARE_STARTS = np.array([[3.0, 3.0], [2.0, -1.5], [-1.0, 0.5], [0.5, -2.5]])
@@ -51,17 +51,32 @@ def _register_paths(name: str, cases) -> None:
             mine = t.fit(name, SQUARE, SQUARE_STARTS, max_iter=12, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, SQUARE, SQUARE_STARTS, max_iter=12, tol=0.0, store_history=True, **kwargs)
             args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on SquarePhysics", HINTS[name], tol=1e-9, spec=SQUARE)
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on SquarePhysics", HINTS[name], tol=1e-9, spec=SQUARE, lr=kwargs.get("lr"))
 
 
 _register_paths("InverseGradient", [{"lr": 0.3}, {"lr": 0.1, "y_step": "gradient"}])
 _register_paths("PhysicalGradient", [{"lr": 0.3}, {"lr": 0.7}])
 
 
+def _newton_first(t, ref) -> None:
+    """The numerical inverse runs the student's Newton: say so, instead of a confusing failure, when Newton is wrong."""
+    H = np.array([[[2.0, 0.0], [0.0, 8.0]], [[2.0, 0.0], [0.0, 0.5]]])
+    g = np.array([[1.0, -2.0], [0.3, 0.4]])
+    try:
+        got = t.static("Newton", "direction", g, H, 0.01, shape=g.shape)
+        ok = np.allclose(got, ref.static("Newton", "direction", g, H, 0.01), rtol=1e-9, atol=1e-12)
+    except StudentError as exc:
+        ok, got = False, exc.message
+    expect(ok, f"PhysicalGradient(inverse='newton') depends on Newton: local_inverse solves with your Newton, whose direction is wrong or fails ({got}). Fix Newton first (lesson 3); this check then grades your PhysicalGradient alone")
+
+
 @check("PhysicalGradient.numerical_inverse", points=2)
 def pg_numerical(t, ref):
-    """With inverse='newton' (the local inverse solved numerically) the path matches the analytic one to 1e-6."""
-    mine = t.fit("PhysicalGradient", SQUARE, SQUARE_STARTS, lr=0.3, inverse="newton", max_iter=10, tol=0.0, store_history=True)
+    """With inverse='newton' (the local inverse solved numerically, physics_inverse out of reach) the path matches the analytic one to 1e-6."""
+    require_working(t, ref, "PhysicalGradient", SQUARE, SQUARE_STARTS, {"lr": 0.3}, needs="PhysicalGradient.numerical_inverse", hint=HINTS["PhysicalGradient"])
+    _newton_first(t, ref)
+    no_inverse = LandscapeSpec(SQUARE.name, SQUARE.kwargs, SQUARE.source, hide=("physics_inverse",))
+    mine = t.fit("PhysicalGradient", no_inverse, SQUARE_STARTS, lr=0.3, inverse="newton", max_iter=10, tol=0.0, store_history=True)
     want = ref.fit("PhysicalGradient", SQUARE, SQUARE_STARTS, lr=0.3, max_iter=10, tol=0.0, store_history=True)
     mae = float(np.mean(np.abs(mine.Xs - want.Xs)))
     expect(mae < 1e-6, f"PhysicalGradient(inverse='newton') differs from the analytic inverse by a mean absolute {mae:.3g} over 10 steps (should be below 1e-6)\n  Hint: {HINTS['PhysicalGradient']}; local_inverse warm-starts the solve at the current X, which picks the nearest branch")
@@ -87,6 +102,7 @@ def _register_alpha(name: str, kwargs: dict, exercise_hint: str) -> None:
     @check(f"{name}.scale_invariance", points=2)
     def invariance(t, ref):
         """On ScaledQuadratic(alpha) the x trajectory is the same for every alpha in [1e-3, 1e3]."""
+        require_working(t, ref, name, scaled(1.0), SQUARE_STARTS, kwargs, needs=f"{name}.scale_invariance", hint=exercise_hint)
 
         def prop(alpha, X0):
             a = t.fit(name, scaled(alpha), X0, max_iter=8, tol=0.0, store_history=True, **kwargs)
@@ -108,3 +124,18 @@ def ig_first_order(t, ref):
     for lr in (0.25, 0.6):
         fit = t.fit("InverseGradient", scaled(4.0), X0, lr=lr, max_iter=1, tol=0.0, store_history=True)
         expect(np.allclose(fit.Xs[1], (1 - lr) * X0, rtol=1e-12, atol=1e-12), f"InverseGradient(lr={lr}) on ScaledQuadratic(4) from {X0.tolist()} went to {fit.Xs[1].tolist()}; a Newton step in y (dy = -lr y) mapped back through J^-1 = diag(1, 1/4) gives {((1 - lr) * X0).tolist()}\n  Hint: {HINTS['InverseGradient']}")
+
+
+# --------------------------------------------------------------------------- a non-symmetric linear physics
+# y = M x with M neither symmetric nor diagonal: solving with J^T (or multiplying by J) goes elsewhere.
+LINEAR = LandscapeSpec("LinearPhysics", (("M", np.array([[2.0, 1.0], [-0.5, 1.5]])), ("c", np.array([1.0, -1.0]))), "reference")
+
+
+@check("InverseGradient.trajectory.linear_physics", points=2)
+def ig_linear(t, ref):
+    """On a linear physics y = M x with a non-symmetric M, the iterates equal the reference's."""
+    for kwargs in ({"lr": 0.4}, {"lr": 0.2, "y_step": "gradient"}):
+        mine = t.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
+        want = ref.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
+        args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        same_path("InverseGradient", mine.Xs, want.Xs, f"InverseGradient({args}) on y = M x, M = [[2, 1], [-0.5, 1.5]]", "solve J dx = dy with J = physics_jacobian(X) itself (J[k, i] = dy_k / dx_i), not J^T, and not J times dy; " + HINTS["InverseGradient"], tol=1e-9, lr=kwargs["lr"])

@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from ..gradcheck import GRAD_STEP, GRAD_TOL, SECOND_STEP, SECOND_TOL, compare, differences
-from ..properties import log_uniform, points, run_property
+from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 
 # Tolerance against the reference: allows reordered arithmetic (about 1e-15 relative), not bugs.
@@ -46,7 +46,10 @@ def wells_cases(draw):
 @st.composite
 def rosenbrock_cases(draw):
     d = draw(st.integers(2, 6))
-    return {"d": d}, draw(points(d, lo=-2, hi=2))
+    kwargs = {"d": d}
+    if draw(st.booleans()):  # a and b other than the classic 1 and 100, so that neither can be hard-coded
+        kwargs.update(a=draw(floats(0.5, 2.0)), b=draw(log_uniform(1.0, 300.0)))
+    return kwargs, draw(points(d, lo=-2, hi=2))
 
 
 # name: (cases, hint for a wrong gradient, hint for a wrong Hessian, hidden reference cases)
@@ -84,7 +87,7 @@ LANDSCAPES = {
         "as the tail of term i-1 (2 b (x_i - x_{i-1}^2)); the first and last coordinates have only one",
         "the Hessian is tridiagonal: H[i, i+1] = H[i+1, i] = -4 b x_i, and the diagonal collects 12 b x_i^2 "
         "- 4 b x_{i+1} + 2 from term i and 2 b from term i-1",
-        [{"d": 10}],
+        [{"d": 10}, {"d": 4, "a": 2.0, "b": 10.0}],
     ),
 }
 
@@ -208,6 +211,14 @@ def square_inverse(t, ref):
                 f"expected {want[row].tolist()}\n  Hint: x0 = y0 and x1 = +sqrt(y1) or -sqrt(y1): take the sign of "
                 "x0's second coordinate (+ when it is 0), so the result stays on x0's side"
             )
+        ties = np.array([[X0[0, 0], 0.0], [X0[0, 0], -0.0]])  # a guide exactly on x1 = 0 takes the + branch
+        got_tie = mine.call("physics_inverse", Y[:1].repeat(2, axis=0), ties, shape=(2, 2))
+        want_tie = np.array([[X[0, 0], abs(X[0, 1])]] * 2)
+        expect(
+            np.allclose(got_tie, want_tie, rtol=1e-12, atol=1e-12),
+            f"physics_inverse(y={Y[0].tolist()}, x0=[{X0[0, 0]}, 0.0]) (a guide exactly on x1 = 0, also -0.0) returned {got_tie.tolist()}; "
+            f"expected {want_tie[0].tolist()} for both\n  Hint: at a tie (x0's second coordinate 0) take the + root; np.sign(0) is 0, not 1",
+        )
         single = mine.call("physics_inverse", Y[0], X0[0])
         expect(single.shape == (2,), f"physics_inverse on one point y: (2,) should return shape (2,), got {single.shape}")
 

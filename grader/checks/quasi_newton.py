@@ -22,6 +22,7 @@ ROSENBROCK_1000 = LandscapeSpec("Rosenbrock", (("d", 1000),), "reference")
 STRETCHED = LandscapeSpec("Quadratic", (("A", np.array([[4.0, 1.0], [1.0, 2.0]])), ("b", np.array([1.0, 1.0]))), "reference")
 STARTS = np.random.default_rng(2026).uniform(-3, 3, size=(20, 2))
 ROSEN_STARTS = np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]])
+WELLS_STARTS = np.random.default_rng(7).uniform(-2.5, 2.5, size=(12, 2))
 
 HINTS = {
     "Broyden": (
@@ -107,12 +108,26 @@ def bfgs_update(t, ref):
 
 @check("BFGS.skips_negative_curvature", points=1)
 def bfgs_skip(t, ref):
-    """A pair with y.s <= 0 leaves H unchanged (it would destroy positive definiteness)."""
-    H = np.array([[[2.0, 0.5], [0.5, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])
-    s = np.array([[1.0, 0.0], [0.3, -0.2]])
-    y = np.array([[-1.0, 0.5], [0.0, 0.0]])  # y.s = -1 and 0
+    """A pair with y.s <= 0 (or no step at all, s = y = 0) leaves H unchanged, while a pair with y.s > 0 beside it is used."""
+    H = np.array([[[2.0, 0.5], [0.5, 1.0]], [[1.0, 0.0], [0.0, 1.0]], [[1.5, -0.3], [-0.3, 0.8]], [[1.0, 0.2], [0.2, 2.0]]])
+    s = np.array([[1.0, 0.0], [0.3, -0.2], [0.0, 0.0], [1.0, 0.5]])
+    y = np.array([[-1.0, 0.5], [0.0, 0.0], [0.0, 0.0], [2.0, 0.3]])  # y.s = -1, 0, 0 (no step), 2.15
     H_new = t.static("BFGS", "inverse_update", H, s, y, shape=H.shape)
-    expect(np.allclose(H_new, H, rtol=0, atol=1e-12), f"BFGS.inverse_update changed H for pairs with y.s <= 0 (-1 and 0): got {np.round(H_new, 4).tolist()}\n  Hint: {HINTS['BFGS']}")
+    _secant("BFGS", H[3:], s[3:], y[3:], H_new[3:])  # the update works where it should apply
+    same = np.all(np.isclose(H_new[:3], H[:3], rtol=0, atol=1e-12), axis=(1, 2))
+    expect(bool(np.all(same)), f"BFGS.inverse_update changed H for pairs with y.s <= 0 (rows {np.flatnonzero(~same).tolist()} of: y.s = -1, y.s = 0, and s = y = 0): got {np.round(H_new[:3], 4).tolist()}\n  Hint: skip a pair unless curvature_ok(s, y): rho = 1 / y.s is infinite or negative there, and the update would destroy positive definiteness; {HINTS['BFGS']}")
+
+
+@check("Broyden.degenerate_pairs", points=1)
+def broyden_degenerate(t, ref):
+    """Rows where s^T H y is zero (no step, s = y = 0, or y orthogonal to H^T s) keep H; the row beside them is updated."""
+    H = np.array([np.eye(2), [[2.0, 0.0], [0.0, 1.0]], [[1.0, 0.3], [0.1, 1.5]]])
+    s = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.5]])
+    y = np.array([[0.0, 0.0], [0.0, 1.0], [0.5, 1.0]])  # s^T H y = 0, 0, and 1.59
+    H_new = t.static("Broyden", "inverse_update", H, s, y, shape=H.shape)
+    _secant("Broyden", H[2:], s[2:], y[2:], H_new[2:])
+    same = np.all(np.isclose(H_new[:2], H[:2], rtol=0, atol=1e-12), axis=(1, 2))
+    expect(bool(np.all(same)), f"Broyden.inverse_update changed H where s^T H y = 0 (rows {np.flatnonzero(~same).tolist()}: s = y = 0, and y orthogonal to H^T s): got {np.round(H_new[:2], 4).tolist()}\n  Hint: the update divides by s^T H y; where that is zero (to rounding) keep H as it is; {HINTS['Broyden']}")
 
 
 # --------------------------------------------------------------------------- L-BFGS
@@ -144,6 +159,24 @@ def lbfgs_two_loop(t, ref):
     run_property(prop, k=st.integers(1, 5), case=pairs(positive=True), gamma=st.sampled_from([1.0, 0.3, 2.5]))
 
 
+@check("LBFGS.two_loop.noop_pairs", points=1)
+def lbfgs_noop_pairs(t, ref):
+    """Pairs stored as no-ops (s = y = 0 with rho = 0, as for a skipped pair or a row that stopped) change nothing."""
+    rng = np.random.default_rng(17)
+    n, d = 3, 4
+    S = rng.normal(size=(3, n, d))
+    Y = S * rng.uniform(0.5, 2.0, size=S.shape)
+    rho = 1.0 / np.einsum("knd,knd->kn", S, Y)
+    g, gamma = rng.normal(size=(n, d)), np.array([1.0, 0.5, 2.0])
+    Sz, Yz, rz = S.copy(), Y.copy(), rho.copy()
+    Sz[1], Yz[1], rz[1] = 0.0, 0.0, 0.0  # pair 1: a no-op for every row
+    Sz[2, 0], Yz[2, 0], rz[2, 0] = 0.0, 0.0, 0.0  # pair 2: a no-op for row 0 only
+    want = ref.static("LBFGS", "two_loop", g, Sz, Yz, rz, gamma)
+    got = t.static("LBFGS", "two_loop", g, Sz, Yz, rz, gamma, shape=g.shape)
+    gap = float(np.max(np.abs(got - want) / (1 + np.abs(want))))
+    expect(gap < 1e-9, f"LBFGS.two_loop with no-op pairs (s = y = 0, rho = 0) gave {np.round(got, 6).tolist()}; expected {np.round(want, 6).tolist()} (the same as leaving those pairs out)\n  Hint: use the rho you are given; recomputing 1 / (y.s) turns a no-op pair into 0/0; {HINTS['LBFGS']}")
+
+
 @check("LBFGS.equals_bfgs", points=2)
 def lbfgs_is_bfgs(t, ref):
     """With gamma = 1 (scaling=False) and a memory that holds every pair, L-BFGS takes BFGS's steps."""
@@ -154,10 +187,13 @@ def lbfgs_is_bfgs(t, ref):
 
 
 # --------------------------------------------------------------------------- paths and budgets
+# name: [(landscape, starts, hyperparameters, steps)]. Each case keeps the tolerance (1e-7) at least
+# 100 times the reference's own spread under rounding (grader.headroom): on the wells, a line search
+# that reaches a shallow minimum fixes it only to about 1e-8, so those runs stop early.
 PATHS = {
-    "Broyden": [(STRETCHED, np.array([[2.0, -1.0], [-3.0, 0.5]]), {"lr": 0.1}), (ROSENBROCK, ROSEN_STARTS, {"lr": 1e-3})],
-    "BFGS": [(ROSENBROCK, ROSEN_STARTS, {}), (WELLS, STARTS, {"c2": 0.5})],
-    "LBFGS": [(ROSENBROCK_10, np.random.default_rng(3).uniform(-2, 2, size=(4, 10)), {"memory": 3}), (WELLS, STARTS, {"memory": 5})],
+    "Broyden": [(STRETCHED, np.array([[2.0, -1.0], [-3.0, 0.5]]), {"lr": 0.1}, 20), (ROSENBROCK, ROSEN_STARTS, {"lr": 1e-3}, 10)],
+    "BFGS": [(ROSENBROCK, ROSEN_STARTS, {}, 20), (WELLS, WELLS_STARTS, {"c2": 0.5}, 5)],
+    "LBFGS": [(ROSENBROCK_10, np.random.default_rng(3).uniform(-2, 2, size=(4, 10)), {"memory": 3}, 20), (WELLS, STARTS, {"memory": 5}, 6)],
 }
 
 
@@ -165,11 +201,11 @@ def _register_paths(name: str) -> None:
     @check(f"{name}.trajectory.reference", points=3)
     def paths(t, ref):
         """The iterates equal the reference's, step by step, on two landscapes."""
-        for spec, X0, kwargs in PATHS[name]:
-            mine = t.fit(name, spec, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
-            want = ref.fit(name, spec, X0, max_iter=20, tol=0.0, store_history=True, **kwargs)
+        for spec, X0, kwargs, steps in PATHS[name]:
+            mine = t.fit(name, spec, X0, max_iter=steps, tol=0.0, store_history=True, **kwargs)
+            want = ref.fit(name, spec, X0, max_iter=steps, tol=0.0, store_history=True, **kwargs)
             args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}", HINTS[name], tol=1e-7, spec=spec)
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}, {steps} steps", HINTS[name], tol=1e-7, spec=spec, lr=kwargs.get("lr"))
 
 
 for _name in PATHS:
