@@ -8,7 +8,9 @@ unchanged), but the student's code runs in a separate Python process:
   nor the checks, nor the grader are on its path or in its folder;
 - with a memory cap (``RLIMIT_AS``), one BLAS thread, and its output thrown away (never parsed);
 - spoken to through two pipes in plain data (``protocol``): nothing it sends is unpickled;
-- killed when a request runs out of time, and restarted for the next request when it dies
+- killed when a request runs out of CPU time (``call_seconds`` of the child's own CPU, read from
+  ``/proc``, so that a busy machine costs no points; a child that blocks is stopped after
+  ``WALL_FACTOR`` times that in wall time), and restarted for the next request when it dies
   (``sys.exit``, ``os._exit``, a crash, the memory cap): the request costs its points, the
   grading goes on.
 
@@ -32,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .protocol import ProtocolError, read_frame, write_frame
-from .target import MODULES, SUPPORT_MODULES, Runner
+from .target import MODULES, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, timeout_message
 
 WORKER_FILES = ("protocol.py", "target.py", "worker.py")
 DEFAULT_MEMORY_MB = 1024
@@ -137,11 +139,28 @@ class IsolatedRunner:
             pass
 
     # ------------------------------------------------------------------ requests
-    def _read(self, deadline: float):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([self._from], [], [], remaining)[0]:
-            raise TimeoutError
-        return read_frame(self._from)
+    def _cpu(self) -> float | None:
+        """CPU seconds (user + system) the child has used, from ``/proc``; None where there is none."""
+        try:
+            with open(f"/proc/{self._proc.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
+
+    def _read(self, deadline: float, cpu_start: float | None):
+        """The child's next frame. ``TimeoutError`` once the child has used ``call_seconds`` of CPU
+        since ``cpu_start`` (load on the machine does not count), or at the wall ``deadline``."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            if select.select([self._from], [], [], min(remaining, 0.25))[0]:
+                return read_frame(self._from)
+            if cpu_start is not None:
+                used = self._cpu()
+                if used is not None and used - cpu_start > self.call_seconds:
+                    raise TimeoutError
 
     def _landscapes(self, request: dict) -> dict:
         """The reference landscapes of a request, built here, keyed by their spec (as text)."""
@@ -184,12 +203,14 @@ class IsolatedRunner:
         if self._proc is None or self._proc.poll() is not None:
             self._stop()
             self._start()
-        deadline = time.monotonic() + self.call_seconds
+        cpu_start = self._cpu()  # the limit is CPU time; the wall deadline only catches a child that blocks
+        deadline = time.monotonic() + (WALL_FACTOR if cpu_start is not None else 1.0) * self.call_seconds
+        starts = request.get("starts") or [None]
         what = f"{request.get('optimizer') or request.get('cls') or request.get('landscape', {}).get('name', '')}"
         try:
             write_frame(self._to, request)
             while True:
-                message = self._read(deadline)
+                message = self._read(deadline, cpu_start)
                 if isinstance(message, dict) and message.get("op") == "callback":
                     write_frame(self._to, self._callback(message, built))
                     continue
@@ -201,7 +222,8 @@ class IsolatedRunner:
                 return message if isinstance(message, dict) else {"ok": False, "kind": "bad_output", "message": "the grading process sent something that is not an answer", "where": what}
         except TimeoutError:
             self._stop()
-            return {"ok": False, "kind": "timeout", "crashed": True, "message": f"{what} did not finish within {self.call_seconds:g} s (an endless loop?); its process was stopped", "where": what}
+            label = f"{what}.fit" if request.get("op") == "fit" else what
+            return {"ok": False, "kind": "timeout", "crashed": True, "message": timeout_message(label, self.call_seconds, rows_of(starts[0]) if starts[0] is not None else "") + "; its process was stopped", "where": what}
         except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
             code = self._stop()
             how = "ran out of memory or crashed" if code in (-9, -11, -6, 137, 139) else f"exited with code {code}"

@@ -67,8 +67,15 @@ class _Timeout(BaseException):
     a student's ``except Exception`` cannot swallow it)."""
 
 
+#: a call that blocks without using the CPU (sleeping, waiting) is stopped after this many times its CPU limit
+WALL_FACTOR = 5.0
+
+
 @contextlib.contextmanager
 def _time_limit(seconds: float | None):
+    """Stop the block after ``seconds`` of this process's CPU time (user + system), so that a
+    busy machine never turns correct but slow work into a timeout; and after ``WALL_FACTOR``
+    times that in wall time, for code that blocks without computing."""
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
@@ -77,13 +84,36 @@ def _time_limit(seconds: float | None):
     def expire(signum, frame):
         raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = {sig: signal.signal(sig, expire) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, WALL_FACTOR * seconds)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def rows_of(X0) -> str:
+    """`` for a batch of N rows`` (or of one point), for messages about slow calls."""
+    shape = np.shape(X0)
+    return f" for a batch of {shape[0]} rows" if len(shape) == 2 else (" for one point" if len(shape) == 1 else "")
+
+
+def _called(args) -> str:
+    """``; called with arrays of shapes (20, 2), (20, 2, 2)``."""
+    shapes = ", ".join(str(np.shape(a)) for a in args)
+    return f"; called with arrays of shapes {shapes}" if args else ""
+
+
+def timeout_message(where: str, seconds: float, rows: str = "") -> str:
+    """What a student reads when a call ran out of time."""
+    return (
+        f"{where} did not finish within {seconds:g} s of CPU time{rows}: an endless loop, or a Python loop over the "
+        "rows of the batch (X has one row per start: work on the whole (n, d) array at once, as the docstrings' shapes say)"
+    )
 
 
 class _Sink(io.TextIOBase):
@@ -265,9 +295,10 @@ class Runner:
         return obj
 
     # --------------------------------------------------------------- calling student code
-    def _guarded(self, where: str, thunk):
+    def _guarded(self, where: str, thunk, rows: str = "", called: str = ""):
         """Run ``thunk`` (which calls student code) with a time limit and output captured,
-        turning whatever goes wrong into a ``StudentError`` about ``where``."""
+        turning whatever goes wrong into a ``StudentError`` about ``where`` (``rows``: the batch's
+        size, for the timeout message; ``called``: the shapes it was given, for an error message)."""
         if where in self._broken:
             raise self._broken[where]
         sink = _Sink()
@@ -280,7 +311,7 @@ class Runner:
         except StudentError:
             raise
         except _Timeout:
-            error = StudentError("timeout", f"{where} did not finish within {self.call_seconds:g} s (an endless loop?)", where)
+            error = StudentError("timeout", timeout_message(where, self.call_seconds, rows), where)
             self._broken[where] = error  # later calls fail at once instead of hanging again
             raise error from None
         except SystemExit as exc:
@@ -298,15 +329,16 @@ class Runner:
         except Exception as exc:
             if self.debug:
                 raise
-            raise StudentError("error", f"{where} raised {type(exc).__name__}: {exc}{self._location(exc)}", where) from None
+            raise StudentError("error", f"{where} raised {type(exc).__name__}: {exc}{self._location(exc)}{called}", where) from None
         finally:
             sys.dont_write_bytecode = dont_write
 
     def _location(self, exc: BaseException) -> str:
-        """`` (file.py, line N)`` for the innermost frame of the traceback inside the target folder."""
+        """`` (file.py, line N: `the line`)`` for the innermost frame of the traceback inside the target folder."""
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if Path(frame.filename).resolve().parent == self.folder:
-                return f" ({Path(frame.filename).name}, line {frame.lineno})"
+                line = (frame.line or "").strip()
+                return f" ({Path(frame.filename).name}, line {frame.lineno}" + (f": `{line[:160]}`" if line else "") + ")"
         return ""
 
     # --------------------------------------------------------------- requests
@@ -335,7 +367,7 @@ class Runner:
         if not callable(bound):
             raise StudentError("missing", f"{spec['name']} has no method {method}", where)
         args = [np.array(a, dtype=np.float64) for a in request["args"]]
-        return _numeric(self._guarded(where, lambda: bound(*args)), where)
+        return _numeric(self._guarded(where, lambda: bound(*args), called=_called(args)), where)
 
     def _static(self, request: dict) -> Array:
         name, method = request["cls"], request["method"]
@@ -344,7 +376,7 @@ class Runner:
         if not callable(bound):
             raise StudentError("missing", f"{name} has no method {method}", where)
         args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else float(a) for a in request["args"]]
-        return _numeric(self._guarded(where, lambda: bound(*args)), where)
+        return _numeric(self._guarded(where, lambda: bound(*args), called=_called(args)), where)
 
     def _fit(self, request: dict) -> list[dict]:
         name = request["optimizer"]
@@ -357,7 +389,7 @@ class Runner:
             counts = getattr(loss, "evaluations", None) if isinstance(loss, _Adapted) or getattr(type(loss), "counts_evaluations", False) else None
             if counts is not None:
                 counts.update(loss=0, grad=0, hessian=0)
-            self._guarded(f"{name}.fit", lambda: opt.fit(given))
+            self._guarded(f"{name}.fit", lambda: opt.fit(given), rows_of(X0), f"; fit was given X0 of shape {X0.shape}")
             result = {"X0_after": given}
             if counts is not None:
                 result["evaluations"] = np.array([counts[k] for k in ("loss", "grad", "hessian")], dtype=np.float64)

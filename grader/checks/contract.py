@@ -275,3 +275,28 @@ def notebook_path(t, name: str, spec: LandscapeSpec, want, first_step: str, dist
         f"  The first step should go to {first_step}; yours went to {fit.Xs[1].tolist()}.\n  Hint: {hint}",
     )
     return fit
+
+
+def register_hyperparameters(name: str, kwargs: dict, spec: LandscapeSpec, X0, variations: dict, hint: str, steps: int = 6, tol: float = 1e-7) -> None:
+    """Register ``{name}.hyperparameters``: each hyperparameter in ``variations`` (name -> two
+    values) changes the path as it changes the reference's, so a hard-coded or ignored one loses
+    points with a message naming it. ``kwargs`` are the other hyperparameters."""
+    X0 = np.asarray(X0, dtype=np.float64)
+
+    @check(f"{name}.hyperparameters", points=2)
+    def hyperparameters(t, ref):
+        """Every hyperparameter is used: changing it changes the path exactly as it changes the reference's."""
+        require_working(t, ref, name, spec, X0, kwargs, needs=f"{name}.hyperparameters", hint=hint)
+        for param, values in variations.items():
+            paths = {}
+            for value in values:
+                run = {**kwargs, param: value, "max_iter": steps, "tol": 0.0, "store_history": True}
+                paths[value] = (t.fit(name, spec, X0, **run).Xs, ref.fit(name, spec, X0, **run).Xs)
+            (mine_a, want_a), (mine_b, want_b) = paths[values[0]], paths[values[1]]
+            moved_ref, _ = max_gap(want_b, want_a)
+            moved_mine, _ = max_gap(mine_b, mine_a)
+            if moved_ref > 1e-6 and moved_mine == 0.0:
+                raise CheckFailed(f"{name}: changing {param} from {values[0]!r} to {values[1]!r} did not change your path as it changes the reference's: is {param} used (not a hard-coded number or a default)?\n  Hint: {hint}")
+            for value in values:
+                mine, want = paths[value]
+                same_path(name, mine, want, f"{name} with {param}={value!r} (and {', '.join(f'{k}={v!r}' for k, v in kwargs.items()) or 'defaults'}) on {spec.name}", f"is {param} used as the docstring says? " + hint, tol=tol, lr={**kwargs, param: value}.get("lr"))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, require_working, same_hyperparameters_property, same_path
+from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, register_hyperparameters, require_working, same_hyperparameters_property, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
@@ -275,3 +275,16 @@ def rmsprop_rosenbrock(t, ref):
     fit = t.fit("RMSprop", ROSENBROCK, np.array([-1.2, 1.0]), lr=3e-3, decay=0.9, max_iter=5000, tol=1e-6)
     dist = float(np.linalg.norm(fit.X - 1.0))
     expect(dist < 0.05, f"RMSprop(lr=3e-3, decay=0.9) on Rosenbrock ended {dist:.3g} from (1, 1) after 5000 steps (the reference: 0.009; a fixed lr makes it hover near the minimum rather than converge)\n  Hint: {HINTS['RMSprop']}")
+
+
+# --------------------------------------------------------------------------- every hyperparameter used
+VARIATIONS = {
+    "GradientDescent": ({}, {"lr": (0.05, 0.3)}),
+    "Momentum": ({"lr": 0.1}, {"lr": (0.05, 0.2), "momentum": (0.5, 0.9)}),
+    "Langevin": ({"lr": 0.1, "noise": 0.3, "random_state": 0}, {"lr": (0.05, 0.2), "noise": (0.1, 0.5), "random_state": (0, 1)}),
+    "AdaGrad": ({"lr": 0.3}, {"lr": (0.1, 0.5), "eps": (1e-8, 0.1)}),
+    "RMSprop": ({"lr": 0.05}, {"lr": (0.02, 0.1), "decay": (0.5, 0.95), "eps": (1e-8, 0.1)}),
+    "Adam": ({"lr": 0.1}, {"lr": (0.05, 0.2), "beta1": (0.5, 0.9), "beta2": (0.9, 0.999), "eps": (1e-8, 0.1)}),
+}
+for _name, (_kwargs, _variations) in VARIATIONS.items():
+    register_hyperparameters(_name, _kwargs, WELLS, STARTS[:6], _variations, HINTS[_name])

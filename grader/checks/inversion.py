@@ -7,7 +7,7 @@ import numpy as np
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec, StudentError
-from .contract import notebook_path, register_contract, require_working, same_path
+from .contract import notebook_path, register_contract, register_hyperparameters, require_working, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 SQUARE_STARTS = np.array([[3.0, 3.0], [2.0, -1.5], [-1.0, 0.5], [0.5, -2.5]])
@@ -139,3 +139,8 @@ def ig_linear(t, ref):
         want = ref.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
         args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         same_path("InverseGradient", mine.Xs, want.Xs, f"InverseGradient({args}) on y = M x, M = [[2, 1], [-0.5, 1.5]]", "solve J dx = dy with J = physics_jacobian(X) itself (J[k, i] = dy_k / dx_i), not J^T, and not J times dy; " + HINTS["InverseGradient"], tol=1e-9, lr=kwargs["lr"])
+
+
+# --------------------------------------------------------------------------- every hyperparameter used
+register_hyperparameters("InverseGradient", {"lr": 0.3}, SQUARE, SQUARE_STARTS, {"lr": (0.2, 0.5), "y_step": ("newton", "gradient")}, HINTS["InverseGradient"])
+register_hyperparameters("PhysicalGradient", {"lr": 0.3}, SQUARE, SQUARE_STARTS, {"lr": (0.2, 0.5), "inverse": ("analytic", "newton")}, HINTS["PhysicalGradient"], tol=1e-6)

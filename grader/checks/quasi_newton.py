@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ..properties import points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, confirmed_converged, register_contract, same_path
+from .contract import WELLS, confirmed_converged, register_contract, register_hyperparameters, same_path
 
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
 ROSENBROCK_10 = LandscapeSpec("Rosenbrock", (("d", 10),), "reference")
@@ -239,3 +239,9 @@ def lbfgs_converges(t, ref):
     # From (-1.2, 1, ...) it takes about 4950 steps; this start tests the same scaling at a fifth of the cost.
     x0 = np.random.default_rng(0).uniform(-0.5, 1.5, 1000)
     _budget(t, ref, "LBFGS", ROSENBROCK_1000, x0, {}, 1e-5, 1200, 1500, "931 steps and 1069 gradients")
+
+
+# --------------------------------------------------------------------------- every hyperparameter used
+register_hyperparameters("Broyden", {}, STRETCHED, np.array([[2.0, -1.0], [-3.0, 0.5]]), {"lr": (0.05, 0.2)}, HINTS["Broyden"])
+register_hyperparameters("BFGS", {}, ROSENBROCK, ROSEN_STARTS, {"lr": (1.0, 0.5), "c1": (1e-4, 0.3), "c2": (0.9, 0.2)}, HINTS["BFGS"])
+register_hyperparameters("LBFGS", {}, ROSENBROCK, ROSEN_STARTS, {"memory": (1, 5), "scaling": (True, False)}, HINTS["LBFGS"], steps=8)

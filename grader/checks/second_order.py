@@ -9,7 +9,7 @@ from .. import ledger
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
-from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, require_working, same_path
+from .contract import WELLS, confirmed_converged, max_gap, notebook_path, register_contract, register_hyperparameters, require_working, same_path
 
 SQUARE = LandscapeSpec("SquarePhysics", (), "reference")
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
@@ -274,3 +274,9 @@ def gn_damping(t, ref):
                 f"gave {got[i].tolist()}; expected {want[i].tolist()}\n"
                 f"  Hint: mu = damping * trace(J^T J) / d, with the damping you are given (relative to J^T J's scale, not an absolute number); {HINTS['GaussNewton']}"
             )
+
+
+# --------------------------------------------------------------------------- every hyperparameter used
+register_hyperparameters("Newton", {"lr": 1.0}, WELLS, WELLS_STARTS[:6], {"lr": (0.5, 1.0), "damping": (0.01, 0.3), "line_search": (False, True)}, HINTS["Newton"])
+register_hyperparameters("ConditionScaledGD", {"lr": 0.3}, WELLS, WELLS_STARTS[:6], {"lr": (0.1, 0.5), "eps": (1e-12, 1.0)}, HINTS["ConditionScaledGD"])
+register_hyperparameters("GaussNewton", {"lr": 1.0}, DECAY, np.array([[1.0, 0.5], [3.0, 2.0], [0.5, 0.1]]), {"lr": (0.5, 1.0), "damping": (1e-10, 0.1)}, HINTS["GaussNewton"])
