@@ -127,6 +127,7 @@ class GradCheckResult:
     analytic: float
     numeric: float
     problem: str = ""
+    how: str = ""  # what the mismatch looks like (a constant factor, a sign, a transpose, a few entries)
 
     @property
     def max_error(self) -> float:
@@ -142,6 +143,7 @@ class GradCheckResult:
             f"{self.what} check FAILED: relative error {self.max_error:.2e} > {self.tol:.0e} at point "
             f"{np.array2string(self.point, precision=6)} (row {self.worst}); largest mismatch in entry [{entry}]: "
             f"analytic {self.analytic:.8g}, finite differences {self.numeric:.8g}"
+            + (f"; {self.how}" if self.how else "")
         )
 
     def raise_if_failed(self) -> "GradCheckResult":
@@ -175,9 +177,17 @@ def compare(what: str, analytic, numeric, X, tol: float, noise=None) -> GradChec
     worst = int(np.argmax(errors)) if n else 0
     flat = int(np.argmax(np.abs(diff[worst]))) if diff.size else 0
     entry = np.unravel_index(flat, analytic.shape[1:]) if analytic.ndim > 1 else ()
+    ok = bool(np.all(errors <= tol))
+    how = ""
+    if not ok:  # say what the mismatch looks like, judged where the differences are trustworthy
+        from .diagnose import value_difference
+
+        clear = errors > tol
+        how = value_difference(analytic[clear], numeric[clear], rtol=1e-4 if noise is not None else 1e-9)
     return GradCheckResult(
+        how=how,
         what=what,
-        ok=bool(np.all(errors <= tol)),
+        ok=ok,
         errors=errors,
         tol=tol,
         worst=worst,

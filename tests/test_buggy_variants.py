@@ -22,6 +22,7 @@ class Bug:
     exercise: str
     fails: tuple  # names of checks that must fail
     kinds: tuple = ("wrong", "bad_output")  # how they may fail (a crash is fine where the bug makes one)
+    words: tuple = ()  # what the message of at least one failing check in ``fails`` must say (case-insensitive): the slip, named
 
 
 L, F, S, Q, I = "landscapes.py", "first_order.py", "second_order.py", "quasi_newton.py", "inversion.py"
@@ -91,7 +92,7 @@ CATALOGUE = [
     # ---- Newton
     Bug("newton without regularization", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.zeros(len(lam))"),), "Newton", ("Newton.trajectory.reference",)),
     Bug("newton steps uphill (sign of p)", S, (("        return -np.linalg.solve(shifted, g[..., None])[..., 0]", "        return np.linalg.solve(shifted, g[..., None])[..., 0]"),), "Newton", ("Newton.trajectory.notebook", "Newton.one_step")),
-    Bug("newton regularizes with an absolute constant", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, 0.0, damping - lam[:, 0])"),), "Newton", ("Newton.loss_scale_invariance", "Newton.trajectory.reference")),
+    Bug("newton regularizes with an absolute constant", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, 0.0, damping - lam[:, 0])"),), "Newton", ("Newton.loss_scale_invariance", "Newton.trajectory.reference", "Newton.direction.edge_cases")),
     Bug("newton damps even positive definite Hessians", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, damping * scale, damping * scale - lam[:, 0])"),), "Newton", ("Newton.one_step", "Newton.trajectory.notebook", "Newton.affine_invariance")),
     # ---- ConditionScaledGD
     Bug("condition scaling multiplies by kappa (the notebook's code)", S, (("return X - (self.lr / (kappa + self.eps))[:, None] * self.loss.grad(X)", "return X - (self.lr * (kappa + self.eps))[:, None] * self.loss.grad(X)"),), "ConditionScaledGD", ("ConditionScaledGD.trajectory.reference", "ConditionScaledGD.isotropic")),
@@ -121,6 +122,113 @@ CATALOGUE = [
     Bug("adam corrects only the first moment", F, (("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_"),), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
 ]
 
+# ---- added with the trust work: hyperparameters, special cases, J vs J^T, option paths
+NEW = [
+    Bug("rosenbrock grad hard-codes b = 100", L, (("G[:, :-1] += -4.0 * self.b * head * r - 2.0 * (self.a - head)\n        G[:, 1:] += 2.0 * self.b * r", "G[:, :-1] += -4.0 * 100.0 * head * r - 2.0 * (self.a - head)\n        G[:, 1:] += 2.0 * 100.0 * r"),), "Rosenbrock", ("Rosenbrock.grad.gradcheck",), words=("gradient check FAILED",)),
+    Bug("rosenbrock grad hard-codes a = 1", L, (("- 2.0 * (self.a - head)\n        G[:, 1:]", "- 2.0 * (1.0 - head)\n        G[:, 1:]"),), "Rosenbrock", ("Rosenbrock.grad.gradcheck",), words=("gradient check FAILED",)),
+    Bug("rosenbrock Hessian hard-codes b = 100", L, (("H[:, i + 1, i + 1] += 2.0 * self.b", "H[:, i + 1, i + 1] += 200.0"),), "Rosenbrock", ("Rosenbrock.hessian.gradcheck",), words=("Hessian check FAILED",)),
+    Bug("rosenbrock residual Jacobian hard-codes sqrt(b) = 10", L, (("J[:, i, i + 1] = np.sqrt(self.b)", "J[:, i, i + 1] = 10.0"),), "Rosenbrock", ("Rosenbrock.residual_jacobian.gradcheck",), words=("Jacobian check FAILED",)),
+    Bug("square inverse uses np.sign (0 at a tie)", L, (("sign = np.where(X02[:, 1] < 0, -1.0, 1.0)", "sign = np.sign(X02[:, 1])"),), "SquarePhysics", ("SquarePhysics.physics_inverse.branch",), words=("exactly on x1 = 0",)),
+    Bug("quadratic grad ignores b", L, (("return X @ S.T - self.b", "return X @ S.T"),), "Quadratic", ("Quadratic.grad.gradcheck",), words=("gradient check FAILED",)),
+    Bug("wells grad uses the widths unsquared in the exponent's derivative and the sign", L, (("-2.0 * weighted / self.widths**2, D)", "2.0 * weighted / self.widths**2, D)"),), "GaussianWells", ("GaussianWells.grad.gradcheck",), words=("the sign is wrong",)),
+    Bug("square grad_y sign", L, (('"""Gradients (n, 2) of the loss in ``y`` space: ``dL/dy = 2 y``."""\n        # BEGIN SOLUTION\n        return 2.0 * Y\n', '"""Gradients (n, 2) of the loss in ``y`` space: ``dL/dy = 2 y``."""\n        # BEGIN SOLUTION\n        return -2.0 * Y\n'),), "SquarePhysics", ("SquarePhysics.y_derivatives.gradcheck",), words=("the sign is wrong",)),
+    Bug("momentum hard-codes momentum = 0.9", F, (("self.v_ = self.momentum * self.v_ - self.lr * self.loss.grad(X)", "self.v_ = 0.9 * self.v_ - self.lr * self.loss.grad(X)"),), "Momentum", ("Momentum.hyperparameters", "Momentum.zero_momentum"), words=("is momentum used",)),
+    Bug("langevin ignores the noise scale", F, (("return X - self.lr * (self.loss.grad(X) + self.noise * xi)", "return X - self.lr * (self.loss.grad(X) + 0.3 * xi)"),), "Langevin", ("Langevin.hyperparameters", "Langevin.zero_noise"), words=("is noise used",)),
+    Bug("adagrad hard-codes eps = 1e-10", F, (("return X - self.lr * g / (np.sqrt(self.G_) + self.eps)", "return X - self.lr * g / (np.sqrt(self.G_) + 1e-10)"),), "AdaGrad", ("AdaGrad.hyperparameters", "AdaGrad.trajectory.reference"), words=("is eps used",)),
+    Bug("rmsprop hard-codes decay = 0.99", F, (("self.v_ = self.decay * self.v_ + (1.0 - self.decay) * g**2", "self.v_ = 0.99 * self.v_ + 0.01 * g**2"),), "RMSprop", ("RMSprop.hyperparameters", "RMSprop.trajectory.reference"), words=("is decay used",)),
+    Bug("rmsprop hard-codes eps = 1e-8", F, (("return X - self.lr * g / (np.sqrt(self.v_) + self.eps)", "return X - self.lr * g / (np.sqrt(self.v_) + 1e-8)"),), "RMSprop", ("RMSprop.hyperparameters",), words=("is eps used",)),
+    Bug("adam hard-codes beta2 = 0.999", F, (("self.v_ = self.beta2 * self.v_ + (1.0 - self.beta2) * g**2", "self.v_ = 0.999 * self.v_ + 0.001 * g**2"), ("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_ / (1.0 - 0.999**self.t_)")), "Adam", ("Adam.hyperparameters",), words=("is beta2 used",)),
+    Bug("adam hard-codes beta1 = 0.9", F, (("self.m_ = self.beta1 * self.m_ + (1.0 - self.beta1) * g", "self.m_ = 0.9 * self.m_ + 0.1 * g"), ("m_hat = self.m_ / (1.0 - self.beta1**self.t_)", "m_hat = self.m_ / (1.0 - 0.9**self.t_)")), "Adam", ("Adam.hyperparameters",), words=("is beta1 used",)),
+    Bug("adam hard-codes eps = 1e-8", F, (("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "return X - self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)"),), "Adam", ("Adam.hyperparameters",), words=("is eps used",)),
+    Bug("newton regularizes only a strictly negative smallest eigenvalue (>= for >)", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] >= 0, 0.0, damping * scale - lam[:, 0])"),), "Newton", ("Newton.direction.edge_cases",), ("wrong", "bad_output", "error"), words=("singular",)),
+    Bug("newton hard-codes damping = 0.01", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, 0.0, 0.01 * scale - lam[:, 0])"),), "Newton", ("Newton.direction.edge_cases", "Newton.hyperparameters"), words=("damping=0.3", "is damping used")),
+    Bug("newton solves with the smallest eigenvalue lifted to damping, not damping * scale, on the wells", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.where(lam[:, 0] > 0, 0.0, damping * np.sqrt(scale) - lam[:, 0])"),), "Newton", ("Newton.direction.edge_cases", "Newton.loss_scale_invariance"), words=("indefinite",)),
+    Bug("condition scaling divides by zero for a zero Hessian (no guard)", S, (("kappa = np.where(smallest > 0, kappa, np.inf)  # singular (even zero) H: no step", "kappa = np.max(lam, axis=1) / smallest"),), "ConditionScaledGD", ("ConditionScaledGD.singular_hessian",), words=("A = 0",)),
+    Bug("condition scaling hard-codes eps = 1e-12", S, (("return X - (self.lr / (kappa + self.eps))[:, None] * self.loss.grad(X)", "return X - (self.lr / (kappa + 1e-12))[:, None] * self.loss.grad(X)"),), "ConditionScaledGD", ("ConditionScaledGD.hyperparameters", "ConditionScaledGD.isotropic"), words=("is eps used",)),
+    Bug("gauss-newton ignores the damping (mu = 0)", S, (("mu = damping * np.trace(JTJ, axis1=1, axis2=2) / d", "mu = 0.0 * np.trace(JTJ, axis1=1, axis2=2)"),), "GaussNewton", ("GaussNewton.direction.damping",), ("wrong", "bad_output", "error"), words=("singular matrix",)),
+    Bug("gauss-newton damping absolute (mu = damping)", S, (("mu = damping * np.trace(JTJ, axis1=1, axis2=2) / d", "mu = damping * np.ones(len(J))"),), "GaussNewton", ("GaussNewton.direction.damping",), words=("damping=0.5",)),
+    Bug("broyden ignores the degenerate-pair guard", Q, (("return H + np.where(usable[:, None, None], update, 0.0)", "return H + update"),), "Broyden", ("Broyden.degenerate_pairs",), ("wrong", "bad_output", "error"), words=("s^T H y = 0",)),
+    Bug("bfgs skips only strictly negative curvature (y.s = 0 used)", Q, (("        ok = curvature_ok(s, y)\n        rho = np.where(ok, 1.0 / np.where(ok, np.einsum(\"ni,ni->n\", y, s), 1.0), 0.0)", "        ok = np.einsum(\"ni,ni->n\", y, s) >= 0\n        rho = np.where(ok, 1.0 / np.where(ok, np.einsum(\"ni,ni->n\", y, s), 1.0), 0.0)"),), "BFGS", ("BFGS.skips_negative_curvature",), ("wrong", "bad_output", "error"), words=("y.s <= 0",)),
+    Bug("lbfgs recomputes rho from s and y (0/0 on no-op pairs)", Q, (('alpha[i] = rho[i] * np.einsum("nd,nd->n", S[i], q)', 'alpha[i] = np.einsum("nd,nd->n", S[i], q) / np.einsum("nd,nd->n", S[i], Y[i])'), ('beta = rho[i] * np.einsum("nd,nd->n", Y[i], r)', 'beta = np.einsum("nd,nd->n", Y[i], r) / np.einsum("nd,nd->n", S[i], Y[i])')), "LBFGS", ("LBFGS.two_loop.noop_pairs",), ("wrong", "bad_output", "error"), words=("division by zero",)),
+    Bug("lbfgs ignores gamma (r = q)", Q, (("        r = gamma[:, None] * q\n", "        r = q.copy()\n"),), "LBFGS", ("LBFGS.two_loop", "LBFGS.hyperparameters"), words=("gamma = 0.3",)),
+    Bug("inverse gradient solves with J^T", I, (("dX = np.linalg.solve(self.loss.physics_jacobian(X), dY[..., None])[..., 0]", "dX = np.linalg.solve(np.swapaxes(self.loss.physics_jacobian(X), 1, 2), dY[..., None])[..., 0]"),), "InverseGradient", ("InverseGradient.trajectory.linear_physics",), words=("not J^T",)),
+    Bug("inverse gradient ignores y_step (always Newton in y)", I, (('        if self.y_step == "newton":\n            dY = newton_step_in_y(self.loss, Y, self.lr)', '        if True:\n            dY = newton_step_in_y(self.loss, Y, self.lr)'),), "InverseGradient", ("InverseGradient.hyperparameters", "InverseGradient.trajectory.reference"), words=("is y_step used",)),
+    Bug("physical gradient calls physics_inverse itself (ignores inverse='newton')", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return self.loss.physics_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)"),), "PhysicalGradient", ("PhysicalGradient.numerical_inverse",), ("wrong", "bad_output", "error"), words=("physics_inverse",)),
+]
+CATALOGUE += NEW
+
+#: words that name the slip, for the variants written before the messages said what differs
+WORDS = {
+    "quadratic grad A x - b for non-symmetric A": ("relative error",),
+    "scaled grad alpha not squared": ("only some entries are wrong",),
+    "scaled Hessian drops the factor 2": ("half the right values",),
+    "square grad 2 x1^3 for 4 x1^3": ("only some entries are wrong",),
+    "square Hessian 4 x1^2 for 12 x1^2": ("only some entries are wrong",),
+    "square Jacobian misses the 2 of 2 x1": ("only some entries are wrong",),
+    "square inverse always takes the positive root": ("expected [1.0, -1.0]",),
+    "square inverse takes the branch of y, not of x0": ("physics_inverse(y=",),
+    "square grad_y forgets the 2": ("half the right values",),
+    "wells grad with the wrong sign": ("the sign is wrong",),
+    "scaled physics Jacobian with alpha squared": ("only some entries are wrong",),
+    "rosenbrock residual Jacobian with b for sqrt(b)": ("only some entries are wrong",),
+    "rosenbrock residual Jacobian sign of the (a - x) rows": ("only some entries are wrong",),
+    "rosenbrock Hessian off-diagonal sign": ("only some entries are wrong",),
+    "rosenbrock Hessian only upper off-diagonal (not symmetric)": ("only some entries are wrong",),
+    "gd climbs (+ for -)": ("a sign",),
+    "gd stops after 50 steps and claims convergence": ("converged_ = [True",),
+    "gd forgets the learning rate": ("is lr applied?",),
+    "gd updates the caller's array in place and keeps a reference": ("a second fit on the same object",),
+    "momentum adds the gradient (climbs)": ("a sign",),
+    "momentum moves against the velocity": ("a sign",),
+    "momentum resets the velocity every step": ("the first 1 steps agree",),
+    "momentum velocity created lazily, surviving into the next fit": ("a second fit on the same object",),
+    "momentum scales the velocity by lr twice": ("is lr applied twice?",),
+    "langevin draws one noise vector and reuses it": ("the first 1 steps agree",),
+    "adagrad replaces the sum (no memory)": ("the first 1 steps agree",),
+    "adagrad divides by the accumulated norm, not per coordinate": ("a different direction",),
+    "adam step count not reset between fits": ("a second fit on the same object",),
+    "bfgs never skips a pair": ("y.s <= 0",),
+    "broyden outer product transposed": ("secant equation",),
+    "broyden divides by s.y instead of s^T H y": ("secant equation",),
+    "bfgs with y s^T where s y^T belongs": ("secant equation",),
+    "bfgs adds y y^T (the Hessian update's term) for s s^T": ("secant equation",),
+    "lbfgs applies gamma after the second loop": ("dense BFGS matrix",),
+    "lbfgs loops run in the wrong directions": ("dense BFGS matrix",),
+    "lbfgs first loop uses y where s belongs": ("dense BFGS matrix",),
+    "inverse gradient takes a gradient step in y": ("a Newton step in y",),
+    "physical gradient takes a gradient step in y": ("(1 - lr)^k y0",),
+    "newton steps uphill (sign of p)": ("not the minimum",),
+    "gauss-newton steps uphill": ("not the least-squares solution",),
+    "gauss-newton keeps only the diagonal of J^T J": ("not the least-squares solution",),
+    "gauss-newton with the factor 2 of the gradient on one side only": ("same direction as the reference's step, but the step has a factor of 2 too much",),
+    "newton without regularization": ("differ after",),
+    "newton regularizes with an absolute constant": ("indefinite",),
+    "newton damps even positive definite Hessians": ("not the minimum",),
+    "condition scaling multiplies by kappa (the notebook's code)": ("same direction as the reference's step",),
+    "adam without bias correction": ("same direction as the reference's step, but the step is",),
+    "adam corrects only the first moment": ("same direction as the reference's step, but the step is",),
+    "adam corrects with the step count from 0 (t incremented after)": ("returns nan",),
+    "adam eps inside the square root": ("differ after",),
+    "adam swaps beta1 and beta2": ("differ after",),
+    "rmsprop swaps decay and 1 - decay": ("differ after",),
+    "rmsprop forgets (1 - decay)": ("differ after",),
+    "rmsprop eps inside the square root": ("differ after",),
+    "adagrad eps inside the square root": ("differ after",),
+    "adagrad sums g instead of g squared": ("differ after",),
+    "quadratic grad transposed (X @ S for X @ S.T) and sign of b": ("the sign is wrong",),
+    "quadratic Hessian A not symmetrized": ("[0, 1], [1, 0]",),
+    "quadratic Hessian (d, d) not batched": ("returned shape (1, 1)",),
+    "wells Hessian of the notebook (drops both factors of 2)": ("a constant factor",),
+    "wells grad divides by w, not w^2": ("a constant factor",),
+    "rosenbrock grad forgets each coordinate's second term": ("only some entries are wrong",),
+    "rosenbrock Hessian misses 2b on later diagonal entries": ("only some entries are wrong (1 of 4 per point: [1, 1])",),
+    "gd normalizes by the whole batch's gradient norm": ("times the reference's length",),
+    "condition number from signed eigenvalues": ("did not move",),
+    "inverse gradient multiplies by J instead of solving": ("only coordinate 1",),
+    "physical gradient inverts the step dy, not y + dy": ("no real preimage",),
+    "physical gradient loses the branch (no guide)": ("only coordinate 1",),
+}
+
 
 def test_every_exercise_has_two_variants():
     from grader.registry import exercises
@@ -142,6 +250,22 @@ def test_variant_loses_points(bug, tmp_path):
         assert result.kind in bug.kinds, f"{bug.name}: {name} failed as {result.kind}: {result.output}"
         if result.visibility == "visible":
             assert "expected" in result.output.lower() or "Hint" in result.output or "While checking" in result.output, result.output
+    words = bug.words or WORDS.get(bug.name, ())
+    if words:
+        outputs = " | ".join(results[name].output for name in bug.fails).lower()
+        missing = [w for w in words if w.lower() not in outputs]
+        assert not missing, f"{bug.name}: no message names the slip with {missing}: {outputs[:1500]}"
+
+
+def test_most_messages_name_the_slip():
+    """At least 90% of the catalogue records the words its message must contain (checked above)."""
+    named = [b for b in CATALOGUE if b.words or b.name in WORDS]
+    assert len(named) >= 0.9 * len(CATALOGUE), f"{len(named)} of {len(CATALOGUE)} variants record the words of their message"
+    assert not set(WORDS) - {b.name for b in CATALOGUE}, set(WORDS) - {b.name for b in CATALOGUE}
+
+
+def test_the_catalogue_grew_with_the_trust_work():
+    assert len(NEW) >= 25 and len(CATALOGUE) >= 92, (len(NEW), len(CATALOGUE))
 
 
 def test_a_bug_costs_only_its_own_exercise(tmp_path):
