@@ -191,3 +191,14 @@ def test_json_is_valid_after_every_check(tmp_path):
 def test_other_commands(args, capsys):
     assert main(args) == 0
     assert capsys.readouterr().out
+
+
+def test_a_broken_second_order_costs_the_lesson_5_methods_nothing_of_their_own(tmp_path):
+    """inversion.py imports the student's Newton only inside the numerical inverse: a syntax error
+    in second_order.py costs InverseGradient nothing, and PhysicalGradient only the check that
+    runs the numerical inverse, which says that it depends on Newton."""
+    folder = variant(tmp_path, {"second_order.py": [("class Newton(BaseOptimizer):", "class Newton(BaseOptimizer)")]})
+    results = grade(folder, pattern=("InverseGradient", "PhysicalGradient"), quick=True)
+    lost = {r.name for r in results.values() if r.status != "passed"}
+    assert lost == {"PhysicalGradient.numerical_inverse"}, {n: results[n].output for n in lost}
+    assert "depends on Newton" in results["PhysicalGradient.numerical_inverse"].output

@@ -34,26 +34,33 @@ def _checks_for(kind: str):
     return [c for c in all_checks() if covered is None or c.exercise in covered]
 
 
+_GRADED: dict[str, dict] = {}
+
+
 @pytest.fixture(scope="module")
-def graded(request, tmp_path_factory):
-    """The results of grading the lazy submission ``request.param`` (once per kind), by exercise."""
-    kind = request.param
-    folder = build(kind, tmp_path_factory.mktemp(kind) / "submission")
-    target, reference = engine.make_targets(folder)
-    try:
-        results = engine.run_checks(_checks_for(kind), target, reference)
-    finally:
-        engine.close_targets(target, reference)
-    by_exercise: dict[str, list] = {}
-    for r in results:
-        by_exercise.setdefault(r.exercise, []).append(r)
-    return by_exercise
+def graded_kinds(tmp_path_factory):
+    """Grades each lazy submission once (all checks, hidden ones included), by kind and exercise."""
+
+    def results_of(kind: str) -> dict[str, list]:
+        if kind not in _GRADED:
+            folder = build(kind, tmp_path_factory.mktemp(kind) / "submission")
+            target, reference = engine.make_targets(folder)
+            try:
+                results = engine.run_checks(_checks_for(kind), target, reference)
+            finally:
+                engine.close_targets(target, reference)
+            by_exercise: dict[str, list] = {}
+            for r in results:
+                by_exercise.setdefault(r.exercise, []).append(r)
+            _GRADED[kind] = by_exercise
+        return _GRADED[kind]
+
+    return results_of
 
 
-@pytest.mark.parametrize("graded, exercise", list(_cells()), indirect=["graded"])
-def test_lazy_submission_earns_nothing(graded, exercise, request):
-    kind = request.node.callspec.params["graded"]
-    results = graded[exercise]
+@pytest.mark.parametrize("kind, exercise", list(_cells()))
+def test_lazy_submission_earns_nothing(graded_kinds, kind, exercise):
+    results = graded_kinds(kind)[exercise]
     earned = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
     assert possible > 0, f"{exercise}: no checks ran"
