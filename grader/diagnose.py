@@ -25,6 +25,8 @@ _FACTORS = ((2.0, "a factor of 2 too much"), (0.5, "a factor of 2 too little"), 
 
 def _ratio_words(ratio: float, lr: float | None) -> str:
     """Name a length ratio ``|got step| / |right step|``."""
+    if np.isclose(ratio, 1.0, rtol=1e-6):
+        return "its length agrees to 6 digits (the difference is in the last digits)"
     if lr is not None and lr > 0 and lr != 1.0:
         if np.isclose(ratio, 1.0 / lr, rtol=1e-6):
             return f"the step is 1/lr = {1.0 / lr:.4g} times the reference's: is lr applied?"
@@ -82,7 +84,13 @@ def path_difference(got: Array, want: Array, tol: float, lr: float | None = None
         return "the histories start at different points: Xs_[0] should be X0 itself"
     row = int(rows[0])
     how = step_difference(got[step, row], want[step, row], got[step - 1, row], lr)
-    when = "in the very first step" if step == 1 else f"the first {step - 1} steps agree and step {step} differs, so the one-step formula is right but something carried from step to step is not (a velocity, an accumulator, a step count, a matrix update, or state left from an earlier fit)"
+    if step == 1:
+        when = "in the very first step"
+    else:
+        before = float(np.max(gap[step - 1]))
+        when = f"the first {step - 1} steps agree and step {step} differs, so the one-step formula is right but something carried from step to step is not (a velocity, an accumulator, a step count, a matrix update, or state left from an earlier fit)"
+        if before > 1e-3 * tol:  # not a jump from exact agreement: a small difference that grew
+            when = f"the paths drift apart: {before:.1e} apart after step {step - 1}, past the tolerance at step {step} (a small difference in every step that grows, or state carried between steps)"
     n = got.shape[1]
     which = "" if n == 1 else (f"; only start(s) {rows.tolist()} of {n} differ there" if len(rows) < n else f"; every one of the {n} starts differs")
     return f"{when}: {how}{which}" if how else f"{when}{which}"
