@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import jail
 from .protocol import ProtocolError, read_frame, write_frame
 from .target import MODULES, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, timeout_message
 
@@ -71,11 +72,14 @@ class IsolatedRunner:
         memory_mb: the child's address-space cap.
     """
 
-    def __init__(self, submission: Path, reference: Runner, given: Path, call_seconds: float = 20.0, memory_mb: int = DEFAULT_MEMORY_MB):
+    def __init__(self, submission: Path, reference: Runner, given: Path, call_seconds: float = 20.0, memory_mb: int = DEFAULT_MEMORY_MB, sandbox: jail.Sandbox | None = None):
         self.reference, self.call_seconds, self.memory_mb = reference, call_seconds, memory_mb
+        self.sandbox = sandbox or jail.choose("best")
         self.folder = Path(submission).resolve()
         self._root = Path(tempfile.mkdtemp(prefix="grade-"))
         prepare_sandbox(self.folder, given, self._root)
+        self.slot = jail.Slot(self.sandbox, memory_mb * 1024 * 1024)
+        self.slot.own(self._root)
         self._proc = None
         self.starts = 0
         self._broken: dict[str, dict] = {}  # subject -> the answer of the request that hung or crashed
@@ -85,27 +89,21 @@ class IsolatedRunner:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         lib, work = self._root / "lib", self._root / "work"
-        boot = f"import sys; sys.path.insert(0, {str(lib)!r}); from _gradeworker.worker import main; main({to_child_r}, {from_child_w}, {str(work)!r}, {max(self.call_seconds - 2.0, 1.0)!r})"
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+        inside = self.sandbox.level == "namespaces"
+        lib_seen, work_seen = ("/sandbox/lib", "/sandbox/work") if inside else (str(lib), str(work))
+        boot = f"import sys; sys.path.insert(0, {lib_seen!r}); from _gradeworker.worker import main; main({to_child_r}, {from_child_w}, {work_seen!r}, {max(self.call_seconds - 2.0, 1.0)!r})"
+        home = "/tmp" if inside else str(work)
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
         for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # some processors need these (see the machine notes)
             if key in os.environ:
                 env[key] = os.environ[key]
-        limit = self.memory_mb * 1024 * 1024
-
-        def limits():
-            os.setsid()
-            try:
-                import resource
-
-                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-                resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            except (ImportError, ValueError, OSError):
-                pass
-
+        command = [sys.executable, "-I", "-B", "-c", boot]
+        if inside:
+            command = jail.bwrap_args(lib, work, self.slot.uid if self.sandbox.root_userns else None) + ["--clearenv"] + [a for k, v in env.items() for a in ("--setenv", k, v)] + command
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", boot],
-            cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(to_child_r, from_child_w), preexec_fn=limits,
+            command,
+            cwd=work if not inside else "/", env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(to_child_r, from_child_w), preexec_fn=self.slot.enter, close_fds=True,
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -126,10 +124,12 @@ class IsolatedRunner:
             pass
         code = self._proc.wait()
         self._proc = None
+        self.slot.kill_all()  # whatever it started outside its process group (daemons) goes too
         return code
 
     def close(self) -> None:
         self._stop()
+        self.slot.close()
         shutil.rmtree(self._root, ignore_errors=True)
 
     def __del__(self):
@@ -191,6 +191,8 @@ class IsolatedRunner:
         if subject in self._broken:
             return self._broken[subject]
         answer = self._handle(request)
+        if not answer.get("ok") and answer.get("kind") == "timeout" and not answer.get("crashed"):
+            self._stop()  # the child stopped itself mid-request: a callback reply may be left unread in the pipe
         # Remember what hung, crashed or exhausted its resources, here rather than only in the
         # child, whose memory a restart (after another method's crash) would wipe.
         if not answer.get("ok") and answer.get("kind") in ("timeout", "error") and (answer.get("crashed") or answer.get("broken") is True):
@@ -226,7 +228,7 @@ class IsolatedRunner:
             return {"ok": False, "kind": "timeout", "crashed": True, "message": timeout_message(label, self.call_seconds, rows_of(starts[0]) if starts[0] is not None else "") + "; its process was stopped", "where": what}
         except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
             code = self._stop()
-            how = "ran out of memory or crashed" if code in (-9, -11, -6, 137, 139) else f"exited with code {code}"
+            how = "ran out of memory or crashed" if code in (-9, -11, -6, 134, 137, 139) else f"exited with code {code}"
             reason = f" ({exc})" if isinstance(exc, ProtocolError) else ""
             return {"ok": False, "kind": "error", "crashed": True, "message": f"the process running your code {how} while running {what}{reason}; look for sys.exit, os._exit, a memory bomb or unbounded recursion", "where": what}
 
