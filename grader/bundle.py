@@ -3,8 +3,10 @@
 The platform unpacks it into ``/autograder/source``, puts the student's files in
 ``/autograder/submission`` and reads ``/autograder/results/results.json``. ``setup.sh`` makes a
 virtual environment with the pinned requirements; ``run_autograder`` grades the submission in
-isolation (the student's code in its own process, as ``python -m grader grade`` does) and
-writes the results as it goes. The bundle carries the reference solutions and the hidden
+isolation (the student's code in its own sandboxed process, as ``python -m grader grade`` does:
+namespaces where the container allows them, else a uid of its own with the course made
+unreadable to it) and writes the results as it goes, the final ones after the student's
+processes are gone. The bundle carries the reference solutions and the hidden
 checks: it is for the platform, never for students.
 """
 
@@ -21,6 +23,8 @@ set -euo pipefail
 if ! command -v python3 >/dev/null; then apt-get update && apt-get install -y python3 python3-venv python3-pip; fi
 python3 -m venv /autograder/venv || { apt-get update && apt-get install -y python3-venv && python3 -m venv /autograder/venv; }
 /autograder/venv/bin/pip install --quiet -r /autograder/source/requirements.txt
+# The sandbox for student code (namespaces); without it the grader falls back to a uid of its own.
+command -v bwrap >/dev/null || { apt-get update && apt-get install -y bubblewrap; } || echo "bubblewrap not installed: student code will run under a uid of its own, without namespaces"
 """
 
 RUN = """#!/usr/bin/env bash

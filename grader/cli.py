@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from . import engine, report
+from . import engine, jail, report
 from .registry import all_checks
 
 
@@ -81,9 +82,12 @@ def cmd_grade(args) -> int:
         print(f"grader: {submissions} is not a folder of submissions", file=sys.stderr)
         return 2
     try:
-        grading.grade_class(submissions, out, workers=args.workers, call_seconds=args.call_seconds, memory_mb=args.memory_mb, pin=False if args.no_pin else None)
+        grading.grade_class(submissions, out, workers=args.workers, call_seconds=args.call_seconds, memory_mb=args.memory_mb, pin=False if args.no_pin else None, sandbox=args.sandbox, student_seconds=args.student_seconds)
     except engine.LayoutError as exc:
         print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    except jail.SandboxUnavailable as exc:
+        print(f"grader: --sandbox {args.sandbox}: {exc}", file=sys.stderr)
         return 2
     return 0
 
@@ -98,9 +102,18 @@ def cmd_autograde(args) -> int:
         print(f"grader: {submission} is not a folder", file=sys.stderr)
         return 2
     results.mkdir(parents=True, exist_ok=True)
+    try:
+        chosen = jail.choose(args.sandbox)
+    except jail.SandboxUnavailable as exc:
+        print(f"grader: --sandbox {args.sandbox}: {exc}", file=sys.stderr)
+        return 2
+    if chosen.level == "uid":  # no namespaces to hide the course: make it unreadable to the student's uid
+        for path in (engine.REPO, results):
+            os.chmod(path, os.stat(path).st_mode & ~0o007)
+    print(f"sandbox: {chosen.describe()}")
     grading.pin_to_one_core()  # this process and the student's share one core: faster round trips
     with tempfile.TemporaryDirectory(prefix="autograde-") as tmp:
-        row = grading.grade_one("submission", submission, Path(tmp), call_seconds=args.call_seconds, memory_mb=args.memory_mb, results_path=results / "results.json")
+        row = grading.grade_one("submission", submission, Path(tmp), call_seconds=args.call_seconds, memory_mb=args.memory_mb, results_path=results / "results.json", sandbox=args.sandbox)
     print(f"graded: {row['total']:g} / {row['max']:g} ({row['status']})")
     return 0
 
@@ -185,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: the number of cores)")
     p.add_argument("--no-pin", action="store_true", help="never pin a worker to one core (by default a single worker is pinned, which makes its round trips with the student's process faster)")
     p.add_argument("--call-seconds", type=float, default=20.0, help="time for one call into a student's code")
-    p.add_argument("--memory-mb", type=int, default=None, help="memory cap of a student's process (default 1024)")
+    p.add_argument("--memory-mb", type=int, default=None, help="memory cap of a student's processes (default 1024)")
+    p.add_argument("--sandbox", default="best", choices=("best", "strict", "namespaces", "uid", "process"), help="where student code runs: the strongest available (best, the default; warns when it must fall back to a plain process), strict (refuse to run without a real sandbox), or a level by name")
+    p.add_argument("--student-seconds", type=float, default=1800.0, help="a student whose grading takes longer is stopped and graded again once (default 1800)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("gradescope", help="build an autograder bundle (setup.sh, run_autograder) as a zip")
@@ -196,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", default="/autograder")
     p.add_argument("--call-seconds", type=float, default=20.0)
     p.add_argument("--memory-mb", type=int, default=None)
+    p.add_argument("--sandbox", default="best", choices=("best", "strict", "namespaces", "uid", "process"))
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("release", help="build the student repository: lessons, public checks, stored reference data; no solutions")

@@ -55,10 +55,11 @@ def check_layout(folder: Path) -> Path:
     return folder.resolve()
 
 
-def make_targets(folder: Path, debug: bool = False, call_seconds: float | None = None, isolated: bool = False, memory_mb: int | None = None) -> tuple[Target, Target]:
+def make_targets(folder: Path, debug: bool = False, call_seconds: float | None = None, isolated: bool = False, memory_mb: int | None = None, sandbox=None) -> tuple[Target, Target]:
     """The target for ``folder`` and the reference (``solutions/``), ready for checks.
 
-    ``isolated``: run the target's code in its own process (``grader.isolation``); call
+    ``isolated``: run the target's code in its own sandboxed process (``grader.isolation``;
+    ``sandbox``: a ``grader.jail.Sandbox``, default the strongest available); call
     ``close_targets`` when done. Otherwise it runs here, with a time limit per call.
     """
     kwargs = {} if call_seconds is None else {"call_seconds": call_seconds}
@@ -73,7 +74,7 @@ def make_targets(folder: Path, debug: bool = False, call_seconds: float | None =
     if isolated:
         from .isolation import DEFAULT_MEMORY_MB, IsolatedRunner
 
-        target = IsolatedRunner(folder, reference, given=LESSONS, memory_mb=memory_mb or DEFAULT_MEMORY_MB, **kwargs)
+        target = IsolatedRunner(folder, reference, given=LESSONS, memory_mb=memory_mb or DEFAULT_MEMORY_MB, sandbox=sandbox, **kwargs)
     else:
         target = Runner(folder, reference=reference, debug=debug, given=LESSONS, **kwargs)
     return Target(target, str(folder)), Target(reference, "reference")

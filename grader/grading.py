@@ -10,19 +10,17 @@ unattempted; other files are ignored. Without ``SUBMISSIONS`` the demo class is 
 from __future__ import annotations
 
 import csv
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from . import engine, report
+from . import engine, jail, report
 from .registry import all_checks
 from .target import MODULES
 
@@ -88,11 +86,14 @@ def select_checks(only: tuple | None = None):
     return [c for c in all_checks() if only is None or c.exercise in only]
 
 
-def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None) -> dict:
+def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: str = "best") -> dict:
     """Grade one submission in isolation; write its results.json (rewritten after every check,
     so a crash leaves valid partial results) and feedback.md. Returns its gradebook row (plain
     data). ``only``: grade just these exercises (for quick runs). ``results_path``: where the
-    results go (default ``out/student/results.json``)."""
+    results go (default ``out/student/results.json``). ``sandbox``: see ``grader.jail.choose``;
+    the level that ran is in the row, results.json and feedback.md."""
+    jail.protect_grader()
+    chosen = jail.choose(sandbox)
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
     results_file = Path(results_path) if results_path else folder / "results.json"
@@ -102,19 +103,21 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
     results: list[engine.CheckResult] = []
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
         files, notes = unpack(path, Path(tmp) / "files")
-        target, reference = engine.make_targets(files, isolated=True, call_seconds=call_seconds, memory_mb=memory_mb)
+        target, reference = engine.make_targets(files, isolated=True, call_seconds=call_seconds, memory_mb=memory_mb, sandbox=chosen)
         try:
             def save(result):
                 results.append(result)
-                report.write_json(results_file, report.gradescope(results, time.perf_counter() - start, complete=False))
+                report.write_json(results_file, report.gradescope(results, time.perf_counter() - start, complete=False, sandbox=chosen.describe()))
 
-            report.write_json(results_file, report.gradescope([], 0.0, complete=False))
+            report.write_json(results_file, report.gradescope([], 0.0, complete=False, sandbox=chosen.describe()))
             engine.run_checks(checks, target, reference, on_result=save, numbers=numbers)
         finally:
-            engine.close_targets(target)
+            engine.close_targets(target)  # every process of the student is gone before the final results
     seconds = time.perf_counter() - start
-    report.write_json(results_file, report.gradescope(results, seconds, complete=True))
-    (folder / "feedback.md").write_text(report.feedback(student, results, notes, figures=_figures(folder, results)))
+    report.write_json(results_file, report.gradescope(results, seconds, complete=True, sandbox=chosen.describe()))
+    figures, figure_note = _figures_or_note(folder, results)
+    notes = notes + ([figure_note] if figure_note else []) + [f"sandbox: {chosen.describe()}"]
+    (folder / "feedback.md").write_text(report.feedback(student, results, notes, figures=figures))
     by_exercise = {}
     for r in results:
         by_exercise[r.exercise] = by_exercise.get(r.exercise, 0.0) + r.score
@@ -129,7 +132,18 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
         "exercises": by_exercise,
         "status": "graded" + (f" ({', '.join(problems)})" if problems else ""),
         "seconds": round(seconds, 1),
+        "sandbox": chosen.level,
     }
+
+
+def _figures_or_note(folder: Path, results) -> tuple[dict, str]:
+    """The feedback figures, or none and a note saying why (a missing matplotlib never costs a grade)."""
+    try:
+        return _figures(folder, results), ""
+    except ImportError as exc:
+        return {}, f"figures left out: {exc} (install matplotlib for them)"
+    except Exception as exc:  # a figure is a courtesy: the grade stands without it
+        return {}, f"figures left out: {type(exc).__name__}: {exc}"
 
 
 def _figures(folder: Path, results) -> dict:
@@ -186,19 +200,105 @@ def pin_to_one_core(core: int | None = None) -> int | None:
     return chosen
 
 
-def _pin_worker(counter) -> None:
-    """ProcessPoolExecutor initializer: each worker takes the next core, round robin."""
-    with counter.get_lock():
-        index = counter.value
-        counter.value += 1
-    pin_to_one_core(index)
+#: a student whose grading has not finished after this long is stopped and regraded once
+STUDENT_SECONDS = 1800.0
+#: how often one student's grading is tried when its grading process dies or hangs
+ATTEMPTS = 2
 
 
-def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None) -> list[dict]:
+def _worker_main() -> None:
+    """Entry point of a grading process: grade the one student described on stdin (JSON), print
+    its row as JSON on the last line. Started by ``grade_class``; nothing of a student's process
+    can reach it (the student's code runs in a sandbox of its own under it)."""
+    import json
+    import sys
+
+    job = json.loads(sys.stdin.read())
+    if job.get("core") is not None:
+        pin_to_one_core(job["core"])
+    only = tuple(job["only"]) if job.get("only") else None
+    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=job["sandbox"])
+    sys.stdout.write("\nROW " + json.dumps(row) + "\n")
+    sys.stdout.flush()
+
+
+def _row_from(text: str, student: str) -> dict | None:
+    """The row a grading process printed, validated field by field (plain JSON, never unpickled)."""
+    import json
+
+    line = next((l for l in reversed(text.splitlines()) if l.startswith("ROW ")), None)
+    if line is None:
+        return None
+    try:
+        data = json.loads(line[4:])
+        row = {"student": student}
+        for key in ("total", "max", "public", "hidden", "seconds"):
+            row[key] = float(data[key])
+        row["exercises"] = {str(k): float(v) for k, v in dict(data["exercises"]).items()}
+        row["status"], row["sandbox"] = str(data["status"])[:200], str(data.get("sandbox", ""))[:40]
+        return row
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _failure_row(student: str, out: Path, why: str, sandbox: str) -> dict:
+    """The row, results.json and feedback of a student whose grading could not finish: no
+    points, and a message that says so (for the instructor to look at; classmates are unaffected)."""
+    folder = Path(out) / student
+    folder.mkdir(parents=True, exist_ok=True)
+    data = report.gradescope([], 0.0, complete=False, sandbox=sandbox)
+    data["output"] = f"The grader could not finish grading this submission ({why}); your instructor will look at it."
+    report.write_json(folder / "results.json", data)
+    (folder / "feedback.md").write_text(f"# Feedback for {student}\n\nThe grader could not finish grading this submission ({why}). Your instructor will look at it.\n")
+    return {"student": student, "total": 0.0, "max": 0.0, "public": 0.0, "hidden": 0.0, "exercises": {}, "status": f"grader failure: {why}", "seconds": 0.0, "sandbox": sandbox}
+
+
+class _Job:
+    """One student's grading process: started, watched, and replaced if it dies or hangs."""
+
+    def __init__(self, student: str, path: Path):
+        self.student, self.path, self.attempts, self.proc, self.log, self.started = student, path, 0, None, None, 0.0
+
+    def start(self, job: dict) -> None:
+        import json
+        import subprocess
+        import sys
+
+        self.attempts += 1
+        self.log = tempfile.TemporaryFile()
+        boot = f"import sys; sys.path.insert(0, {str(engine.REPO)!r}); from grader.grading import _worker_main; _worker_main()"
+        self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.proc.stdin.write(json.dumps({**job, "student": self.student, "path": str(self.path)}).encode())
+        self.proc.stdin.close()
+        self.started = time.monotonic()
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+
+    def output(self) -> str:
+        self.log.seek(0)
+        text = self.log.read().decode(errors="replace")
+        self.log.close()
+        return text
+
+
+def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: str = "best", student_seconds: float = STUDENT_SECONDS) -> list[dict]:
     """Grade every submission, ``workers`` at a time; write the gradebook and the summary.
 
-    With ``pin``, each worker (with its students' processes) keeps to a core of its own. By
-    default only a single worker is pinned: on the 2-core machine of bench/README.md, pinning
+    Each student is graded by a grading process of its own (and its code by a sandboxed process
+    under that, ``grader.jail``). A grading process that dies, is stopped or runs past
+    ``student_seconds`` is killed and its student graded again, once; a second failure gives that
+    student alone a "grader failure" row and results file. Rows come back as JSON, checked
+    field by field: nothing is unpickled.
+
+    With ``pin``, each grading process (with its student's processes) keeps to a core of its own.
+    By default only a single worker is pinned: on the 2-core machine of bench/README.md, pinning
     took a class of 20 from 1007 s to 626 s with one worker, but from 307 s to 345 s with two,
     whose busy cores never sleep between round trips anyway."""
     out = Path(out)
@@ -206,44 +306,61 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
     found = find_submissions(submissions)
     if not found:
         raise engine.LayoutError(f"{submissions} holds no submission (one folder or .zip per student)")
+    chosen = jail.choose(sandbox)  # refuses here, before any student, when strict cannot be met
+    if chosen.level == "process":
+        progress(f"warning: student code runs without a sandbox ({chosen.note}); it can reach this machine as the grader's own user")
     workers = max(1, workers or os.cpu_count() or 1)
     pin = workers == 1 if pin is None else pin
-    rows, start = [], time.perf_counter()
-    context = multiprocessing.get_context("fork") if pin and hasattr(os, "sched_setaffinity") else None
-    pool_options = {"mp_context": context, "initializer": _pin_worker, "initargs": (context.Value("i", 0),)} if context else {}
-    with ProcessPoolExecutor(max_workers=workers, **pool_options) as pool:
-        futures = {pool.submit(grade_one, student, path, out, call_seconds, memory_mb, only): student for student, path in found}
-        for done, future in enumerate(_as_completed(futures), start=1):
-            student = futures[future]
-            try:
-                row = future.result()
-            except Exception as exc:  # a fault of the grader: the rest of the class still gets graded
-                row = {"student": student, "total": 0.0, "max": 0.0, "public": 0.0, "hidden": 0.0, "exercises": {}, "status": f"grader failure: {type(exc).__name__}: {exc}", "seconds": 0.0}
+    can_pin = pin and hasattr(os, "sched_setaffinity")
+    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": sandbox}
+    rows, start, done = [], time.perf_counter(), 0
+    waiting = [_Job(student, path) for student, path in found]
+    running: list[_Job] = []
+    started = 0
+    while waiting or running:
+        while waiting and len(running) < workers:
+            j = waiting.pop(0)
+            j.start({**job, "core": started if can_pin else None})
+            started += 1
+            running.append(j)
+        time.sleep(0.05)
+        for j in list(running):
+            finished = j.proc.poll() is not None
+            late = time.monotonic() - j.started > student_seconds
+            if not finished and not late:
+                continue
+            if late:
+                j.stop()
+            code = j.proc.returncode
+            row = _row_from(j.output(), j.student) if finished and code == 0 else None
+            running.remove(j)
+            if row is None:
+                why = f"its grading process ran past {student_seconds:g} s" if late else f"its grading process exited with code {code}"
+                if j.attempts < ATTEMPTS:
+                    progress(f"{j.student}: {why}; grading again")
+                    waiting.insert(0, j)
+                    continue
+                row = _failure_row(j.student, out, f"{why}, {j.attempts} times", chosen.level)
+            done += 1
             rows.append(row)
-            progress(f"[{done}/{len(found)}] {student}: {row['total']:g} / {row['max']:g} ({row['status']}, {row['seconds']:g} s)")
+            progress(f"[{done}/{len(found)}] {j.student}: {row['total']:g} / {row['max']:g} ({row['status']}, {row['seconds']:g} s)")
     rows.sort(key=lambda r: r["student"])
     _gradebook(out / "gradebook.csv", rows, only)
-    summary = _summary(out, rows, time.perf_counter() - start)
+    summary = _summary(out, rows, time.perf_counter() - start, chosen.describe())
     progress(summary)
     return rows
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 def _gradebook(path: Path, rows: list[dict], only: tuple | None = None) -> None:
     exercises = list(dict.fromkeys(c.exercise for c in select_checks(only)))
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "total", "max", "public", "hidden"] + exercises + ["status"])
+        writer.writerow(["student", "total", "max", "public", "hidden"] + exercises + ["status", "sandbox"])
         for r in rows:
-            writer.writerow([r["student"], f"{r['total']:g}", f"{r['max']:g}", f"{r['public']:g}", f"{r['hidden']:g}"] + [f"{r['exercises'].get(e, 0.0):g}" for e in exercises] + [r["status"]])
+            writer.writerow([r["student"], f"{r['total']:g}", f"{r['max']:g}", f"{r['public']:g}", f"{r['hidden']:g}"] + [f"{r['exercises'].get(e, 0.0):g}" for e in exercises] + [r["status"], r.get("sandbox", "")])
 
 
-def _summary(out: Path, rows: list[dict], seconds: float) -> str:
+def _summary(out: Path, rows: list[dict], seconds: float, sandbox: str = "") -> str:
     totals = np.array([r["total"] for r in rows])
     best = max((r["max"] for r in rows), default=0.0)
     text = (
@@ -251,16 +368,20 @@ def _summary(out: Path, rows: list[dict], seconds: float) -> str:
         f"median {np.median(totals):.1f}, full marks {int(np.sum(totals == best))}, "
         f"with problems {sum('(' in r['status'] or 'failure' in r['status'] for r in rows)}. "
         f"Gradebook: {out / 'gradebook.csv'}"
+        + (f"\nSandbox: {sandbox}" if sandbox else "")
     )
-    import matplotlib
+    try:
+        import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist(totals, bins=np.linspace(0, best or 1, 21), color="tab:blue", edgecolor="white")
-    ax.set(xlabel=f"total points (of {best:g})", ylabel="students", title="Score distribution")
-    fig.savefig(out / "histogram.png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.hist(totals, bins=np.linspace(0, best or 1, 21), color="tab:blue", edgecolor="white")
+        ax.set(xlabel=f"total points (of {best:g})", ylabel="students", title="Score distribution")
+        fig.savefig(out / "histogram.png", dpi=90, bbox_inches="tight")
+        plt.close(fig)
+    except ImportError as exc:  # the report without its figure: no grade depends on it
+        text += f"\n(histogram left out: {exc})"
     (out / "summary.txt").write_text(text + "\n")
     return text

@@ -12,9 +12,10 @@ from .engine import CheckResult
 _NOT_DONE = ("not_implemented", "missing")
 
 
-def gradescope(results: list[CheckResult], execution_time: float | None = None, complete: bool = True) -> dict:
+def gradescope(results: list[CheckResult], execution_time: float | None = None, complete: bool = True, sandbox: str | None = None) -> dict:
     """The Gradescope results format: top-level ``score`` and ``tests[]``. A hidden check's
-    output is only its name and pass/fail, so nothing of it leaks."""
+    output is only its name and pass/fail, so nothing of it leaks. ``sandbox``: which sandbox
+    the student's code ran in (in ``extra_data``)."""
     tests = []
     for r in results:
         output = r.output if r.visibility == "visible" else ("passed" if r.status == "passed" else "failed (hidden check)")
@@ -43,6 +44,8 @@ def gradescope(results: list[CheckResult], execution_time: float | None = None, 
     }
     if execution_time is not None:
         data["execution_time"] = round(execution_time, 3)
+    if sandbox is not None:
+        data["extra_data"] = {"sandbox": sandbox}
     return data
 
 
