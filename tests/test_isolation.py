@@ -197,3 +197,31 @@ def test_each_worker_keeps_to_one_core():
     if len(allowed) > 1:
         assert seen[0] != seen[1], seen  # two workers, two different cores
     assert sorted(os.sched_getaffinity(0)) == allowed  # the parent is left alone
+
+
+def test_a_student_whose_grading_hangs_is_regraded_once_then_reported_alone(tmp_path):
+    """The watchdog: a submission whose grading runs past the per-student limit is stopped and
+    graded again once; then it alone gets a "grader failure" row and a results file, and a
+    classmate graded beside it keeps its points."""
+    import shutil
+
+    subs = tmp_path / "submissions"
+    shutil.copytree(engine.SOLUTIONS, subs / "complete", ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    (subs / "sleepy").mkdir()
+    (subs / "sleepy" / "landscapes.py").write_text((engine.SOLUTIONS / "landscapes.py").read_text() + "\nimport time\ntime.sleep(60)\n")
+    lines = []
+    rows = {r["student"]: r for r in grading.grade_class(subs, tmp_path / "out", workers=2, call_seconds=30, only=("Quadratic",), progress=lines.append, student_seconds=8)}
+    assert rows["complete"]["total"] == sum(c.points for c in grading.select_checks(("Quadratic",)))
+    assert rows["sleepy"]["status"].startswith("grader failure") and "2 times" in rows["sleepy"]["status"]
+    assert any("sleepy" in line and "grading again" in line for line in lines)
+    data = json.loads((tmp_path / "out" / "sleepy" / "results.json").read_text())
+    assert data["score"] == 0 and "could not finish" in data["output"]
+
+
+def test_rows_come_back_as_checked_json():
+    good = 'noise\nROW {"total": 3, "max": 5, "public": 3, "hidden": 0, "seconds": 1.5, "exercises": {"Quadratic": 3}, "status": "graded", "sandbox": "namespaces"}'
+    row = grading._row_from(good, "alice")
+    assert row["student"] == "alice" and row["total"] == 3.0 and row["exercises"] == {"Quadratic": 3.0}
+    assert grading._row_from('ROW {"total": "lots"}', "alice") is None
+    assert grading._row_from("no row at all", "alice") is None
+    assert grading._row_from('ROW {"total": 1, "max": 1, "public": 1, "hidden": 0, "seconds": 1, "exercises": 5, "status": "x"}', "a") is None

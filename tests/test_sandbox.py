@@ -460,3 +460,50 @@ def test_the_catalogue_sees_escapes_without_a_sandbox(tmp_path):
     for what in ("read-solutions", "read-classmate", "read-results", "network"):
         assert any(what in e for e in escapes), (what, escapes)
     assert rows["m_copies_a_classmate"]["total"] > 0 and rows["m_reads_solutions_through_proc"]["total"] > 0
+
+
+def test_the_platform_bundle_runs_student_code_in_the_sandbox(sandbox, tmp_path):
+    """run_autograder in a platform-like root: the student's code cannot read /autograder/source
+    (to run the reference in its place), and results.json, written after its processes are gone,
+    stays as the grader wrote it although the student left a daemon to rewrite it."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from grader import bundle
+
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle.build(tmp_path / "autograder.zip")) as z:
+        z.extractall(root / "source")
+    (root / "submission").mkdir()
+    attack = f'''
+import os as _o, time as _t
+for _p in ("{root}/source/solutions/first_order.py",):
+    try:
+        exec(compile(open(_p).read().replace("from __future__ import annotations", "").replace("from .base import", "from {{}}.base import".format(__package__)), "reference", "exec"), globals())
+    except Exception:
+        pass
+if _o.fork() == 0:
+    _o.setsid()
+    _end = _t.time() + 8
+    while _t.time() < _end:
+        try:
+            open("{root}/results/results.json", "w").write('{{"score": 999, "tests": []}}')
+        except Exception:
+            pass
+        _t.sleep(0.2)
+    _o._exit(0)
+'''
+    (root / "submission" / "first_order.py").write_text((engine.LESSONS / "first_order.py").read_text() + attack)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    written = (root / "results" / "results.json").read_text()
+    time.sleep(2)
+    assert (root / "results" / "results.json").read_text() == written
+    data = json.loads(written)
+    assert data["extra_data"]["sandbox"].startswith(sandbox.level)
+    first_order = {"GradientDescent", "Momentum", "Langevin", "AdaGrad", "RMSprop", "Adam"}
+    earned = {t["name"]: t["score"] for t in data["tests"] if t["tags"][0] in first_order and t["score"] > 0}
+    assert not earned, earned
+    assert _leftovers() == []
