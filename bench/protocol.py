@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader import protocol  # noqa: E402
-from grader.protocol import decode, encode, read_frame, write_frame  # noqa: E402
+from grader.sandbox import protocol  # noqa: E402
+from grader.sandbox.protocol import decode, encode, read_frame, write_frame  # noqa: E402
 
 #: frames before commit f699a2f were a 4-byte length and JSON with base64 arrays
 OLD_FORMAT = not hasattr(protocol, "to_plain")

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .registry import Check, CheckFailed
-from .target import Runner, StudentError, Target
+from .sandbox.runner import Runner, StudentError
+from .target import Target
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
@@ -58,8 +59,8 @@ def check_layout(folder: Path) -> Path:
 def make_targets(folder: Path, debug: bool = False, call_seconds: float | None = None, isolated: bool = False, memory_mb: int | None = None, sandbox=None) -> tuple[Target, Target]:
     """The target for ``folder`` and the reference (``solutions/``), ready for checks.
 
-    ``isolated``: run the target's code in its own sandboxed process (``grader.isolation``;
-    ``sandbox``: a ``grader.jail.Sandbox``, default the strongest available); call
+    ``isolated``: run the target's code in its own sandboxed process (``grader.sandbox.isolation``;
+    ``sandbox``: a ``grader.sandbox.jail.Sandbox``, default the strongest available); call
     ``close_targets`` when done. Otherwise it runs here, with a time limit per call.
     """
     kwargs = {} if call_seconds is None else {"call_seconds": call_seconds}
@@ -72,7 +73,7 @@ def make_targets(folder: Path, debug: bool = False, call_seconds: float | None =
         return Target(target, str(folder)), Target(StoredRunner(DATA, fallback=target), "stored reference")
     reference = Runner(SOLUTIONS, **kwargs)
     if isolated:
-        from .isolation import DEFAULT_MEMORY_MB, IsolatedRunner
+        from .sandbox.isolation import DEFAULT_MEMORY_MB, IsolatedRunner
 
         target = IsolatedRunner(folder, reference, given=LESSONS, memory_mb=memory_mb or DEFAULT_MEMORY_MB, sandbox=sandbox, **kwargs)
     else:

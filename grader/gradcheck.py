@@ -45,6 +45,8 @@ from typing import Callable
 
 import numpy as np
 
+from .diagnose import value_difference
+
 Array = np.ndarray
 
 GRAD_STEP = 1e-6
@@ -180,8 +182,6 @@ def compare(what: str, analytic, numeric, X, tol: float, noise=None) -> GradChec
     ok = bool(np.all(errors <= tol))
     how = ""
     if not ok:  # say what the mismatch looks like, judged where the differences are trustworthy
-        from .diagnose import value_difference
-
         clear = errors > tol
         how = value_difference(analytic[clear], numeric[clear], rtol=1e-4 if noise is not None else 1e-9)
     return GradCheckResult(

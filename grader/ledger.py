@@ -3,7 +3,7 @@
 
 Checks call ``note(gap, tol, what)`` wherever they compare an answer with the reference's (a
 path, a final point, a value) under a tolerance. Normally nothing is kept. ``collecting()``
-keeps the notes of one check; ``grader.headroom`` runs every check with a perturbed copy of the
+keeps the notes of one check; ``grader.instructor.headroom`` runs every check with a perturbed copy of the
 reference as the student and reads, per check, the largest ``gap / tol``: the share of the
 tolerance that rounding alone uses up. A check is robust when that share is at most 1/100.
 """

@@ -60,18 +60,6 @@ def check(name: str, points: float, hidden: bool = False):
     return register
 
 
-def all_checks(include_hidden: bool = True) -> list[Check]:
-    """Every registered check, in registration order (importing the check modules first)."""
-    from . import checks  # noqa: F401  (registers them)
-
-    return [c for c in REGISTRY.values() if include_hidden or not c.hidden]
-
-
-def exercises() -> list[str]:
-    """The exercises in the order their first check was registered."""
-    return list(dict.fromkeys(c.exercise for c in all_checks()))
-
-
 def expect(condition: bool, message: str, plot: dict | None = None) -> None:
     """Fail the check with ``message`` unless ``condition`` holds."""
     if not condition:

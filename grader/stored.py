@@ -13,7 +13,7 @@ while every question and answer is recorded. The release answers from that recor
 - any other question not in the record arises only when the student's code already differs
   from the reference (Hypothesis then shrinks to new examples): the check fails, saying so.
 
-``python -m grader record`` rewrites the record; a test fails when it is stale.
+``python -m grader record`` (``grader.instructor.record``) rewrites the record; a test fails when it is stale.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .protocol import encode, from_plain, to_plain
+from .sandbox.protocol import encode, from_plain
 
 DATA = Path(__file__).resolve().parent / "reference_data.json.gz"
 GIVEN_METHODS = ("__call__", "physics", "residuals", "loss_y")
@@ -115,28 +115,3 @@ class StoredRunner:
 
     def reference_landscape(self, spec: dict):
         return self.fallback.reference_landscape(spec)
-
-
-def record(path: Path = DATA, prove_headroom: bool = True) -> Path:
-    """Run the public checks against the reference solutions and store every reference answer.
-
-    First (``prove_headroom``) every check must keep its tolerance at least 100 times the
-    reference's own spread under rounding (``grader.headroom``): answers that another CPU's
-    rounding could turn into a different verdict are never stored."""
-    from . import engine, headroom
-    from .registry import all_checks
-
-    if prove_headroom:
-        headroom.refuse_fragile(headroom.measure())
-
-    target, reference = engine.make_targets(engine.SOLUTIONS)
-    recorder = RecordingRunner(reference.runner)
-    reference.runner = recorder
-    results = engine.run_checks(all_checks(include_hidden=False), target, reference)
-    failed = [r.name for r in results if r.status != "passed"]
-    if failed:
-        raise RuntimeError(f"the reference fails its own public checks: {failed}")
-    data = json.dumps({k: to_plain(v) for k, v in sorted(recorder.record.items())}, sort_keys=True)
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
-        f.write(data.encode("utf-8"))
-    return path

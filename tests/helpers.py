@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from grader import engine
-from grader.registry import all_checks
+from grader.catalogue import all_checks
 
 
 def variant(tmp: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:

@@ -7,7 +7,7 @@ one, ``tests/test_lazy_submissions.py`` grades it.
 
 Each block (from ``# BEGIN SOLUTION`` to ``# END SOLUTION``, markers included) becomes the lazy
 body of its kind, at the marker's indentation; which body fits is decided by the block's
-enclosing function, found as ``grader.stubs`` finds it. The kinds:
+enclosing function, found as ``grader.instructor.stubs`` finds it. The kinds:
 
 ``return_input``        updates ``return X``; static methods return their first matrix/vector
                         argument (``H``, ``g``; ``GaussNewton.direction``, whose first argument
@@ -44,7 +44,7 @@ import textwrap
 from pathlib import Path
 
 from grader import engine
-from grader.stubs import _MARKER, _enclosing_names
+from grader.instructor.stubs import _MARKER, _enclosing_names
 from grader.target import MODULES
 
 KINDS = ("return_input", "nan", "zeros", "random_step", "fixed_step", "sign_of_gradient", "constant_landscape", "claims_convergence")

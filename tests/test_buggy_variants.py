@@ -231,7 +231,7 @@ WORDS = {
 
 
 def test_every_exercise_has_two_variants():
-    from grader.registry import exercises
+    from grader.catalogue import exercises
 
     counts = {e: sum(b.exercise == e for b in CATALOGUE) for e in exercises()}
     assert all(n >= 2 for n in counts.values()), counts

@@ -9,7 +9,7 @@ Student exceptions are not wrapped here (debug mode), so ``--pdb`` stops inside 
 import pytest
 
 from grader import engine
-from grader.registry import all_checks
+from grader.catalogue import all_checks
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from grader import engine
 from grader.cli import main
-from grader.registry import all_checks
+from grader.catalogue import all_checks
 from grader.target import MODULES
 
 from .helpers import grade, variant

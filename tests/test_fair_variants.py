@@ -370,13 +370,13 @@ CATALOGUE = [
 
 def _is_optimizer(exercise: str) -> bool:
     """Optimizers have the contract battery; landscapes do not."""
-    from grader.registry import all_checks
+    from grader.catalogue import all_checks
 
     return any(c.exercise == exercise and ".contract." in c.name for c in all_checks())
 
 
 def test_every_optimizer_and_three_landscapes_have_a_fair_variant():
-    from grader.registry import exercises
+    from grader.catalogue import exercises
 
     covered = {f.exercise for f in CATALOGUE}
     optimizers = [e for e in exercises() if _is_optimizer(e)]

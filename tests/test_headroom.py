@@ -7,9 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader import engine, headroom, stored
-from grader.registry import CheckFailed, all_checks
-from grader.target import Runner, Target
+from grader import engine, stored
+from grader.instructor import headroom
+from grader.registry import CheckFailed
+from grader.catalogue import all_checks
+from grader.sandbox.runner import Runner
+from grader.target import Target
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ import json
 
 import pytest
 
-from grader import demo, engine, grading
-from grader.registry import all_checks
+from grader import engine
+from grader.instructor import demo, grading
+from grader.catalogue import all_checks
 
 from .helpers import variant
 
@@ -160,7 +161,7 @@ def test_gradescope_bundle_grades_a_submission_in_a_platform_like_root(tmp_path)
     import sys
     import zipfile
 
-    from grader import bundle
+    from grader.instructor import bundle
 
     archive = bundle.build(tmp_path / "autograder.zip")
     root = tmp_path / "autograder"
@@ -191,7 +192,7 @@ def test_each_worker_keeps_to_one_core():
     allowed = sorted(os.sched_getaffinity(0))
     seen = []
     for index in (0, 1):
-        code = f"import os; from grader.grading import pin_to_one_core; pin_to_one_core({index}); print(sorted(os.sched_getaffinity(0)))"
+        code = f"import os; from grader.instructor.grading import pin_to_one_core; pin_to_one_core({index}); print(sorted(os.sched_getaffinity(0)))"
         seen.append(tuple(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=engine.REPO).stdout)))
     assert all(len(cores) == 1 and cores[0] in allowed for cores in seen)
     if len(allowed) > 1:

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from grader import engine
-from grader.registry import all_checks, exercises
+from grader.catalogue import all_checks, exercises
 
 from .lazy import ASSERTED, KINDS, LANDSCAPE_EXERCISES, OPTIMIZER_EXERCISES, build
 

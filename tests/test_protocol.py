@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader.protocol import MAX_FRAME, ProtocolError, decode, encode, from_plain, read_frame, to_plain, write_frame
+from grader.sandbox.protocol import MAX_FRAME, ProtocolError, decode, encode, from_plain, read_frame, to_plain, write_frame
 
 
 def _roundtrip(obj):

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from grader import engine, release, stored
+from grader import engine, stored
+from grader.instructor import release
+from grader.instructor.record import record
 from grader.target import MODULES
 
 
@@ -50,6 +52,6 @@ def test_release_gives_full_public_marks_to_complete_work_and_its_pytest_passes(
 
 def test_stored_reference_data_is_fresh(tmp_path):
     """Fails when solutions/ or the public checks changed without `python -m grader record`."""
-    fresh = stored.record(tmp_path / "fresh.json.gz")
+    fresh = record(tmp_path / "fresh.json.gz")
     with gzip.open(fresh) as a, gzip.open(stored.DATA) as b:
         assert a.read() == b.read(), "run: python -m grader record"

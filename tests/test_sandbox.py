@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import engine, grading, jail
+from grader import engine
+from grader.instructor import grading
+from grader.sandbox import jail
 
 SUBSET = ("Quadratic", "GradientDescent")
 
@@ -470,7 +472,7 @@ def test_the_platform_bundle_runs_student_code_in_the_sandbox(sandbox, tmp_path)
     import sys
     import zipfile
 
-    from grader import bundle
+    from grader.instructor import bundle
 
     root = tmp_path / "autograder"
     with zipfile.ZipFile(bundle.build(tmp_path / "autograder.zip")) as z:

@@ -6,7 +6,8 @@ import ast
 
 import pytest
 
-from grader import engine, stubs
+from grader import engine
+from grader.instructor import stubs
 
 
 def test_committed_lessons_match_solutions():
@@ -55,7 +56,7 @@ def test_bad_markers_are_errors_naming_the_line(source, problem):
 
 
 def test_every_exercise_module_has_stubs_and_every_class_is_graded():
-    from grader.registry import exercises
+    from grader.catalogue import exercises
     from grader.target import MODULES
 
     for module, classes in MODULES.items():

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from grader import engine
-from grader.target import _Timeout, _time_limit
+from grader.sandbox.runner import _Timeout, _time_limit
 
 from .helpers import grade, variant
 
@@ -41,30 +41,26 @@ def test_slow_but_correct_work_keeps_its_points_in_process(tmp_path):
     assert results["GradientDescent.trajectory.reference"].status == "passed", results["GradientDescent.trajectory.reference"].output
 
 
+def _trajectory_check(folder, isolated: bool):
+    """``GradientDescent.trajectory.reference`` on ``folder`` with a 1 s limit per call."""
+    from grader.catalogue import all_checks
+
+    target, reference = engine.make_targets(folder, call_seconds=1.0, isolated=isolated)
+    try:
+        check = next(c for c in all_checks() if c.name == "GradientDescent.trajectory.reference")
+        return engine.run_check(check, target, reference)
+    finally:
+        engine.close_targets(target, reference)
+
+
 @pytest.mark.parametrize("isolated", [False, True])
 def test_a_loop_over_rows_that_runs_out_of_cpu_says_so(tmp_path, isolated):
     loop = "out = X.copy()\n        while True:\n            for i in range(len(X)):\n                out[i] = X[i] - self.lr * self.loss.grad(X[i:i + 1])[0]\n        return out"
-    folder = variant(tmp_path, {FIRST_ORDER: [(STEP, loop)]})
-    target, reference = engine.make_targets(folder, call_seconds=1.0, isolated=isolated)
-    try:
-        from grader.registry import all_checks
-
-        check = next(c for c in all_checks() if c.name == "GradientDescent.trajectory.reference")
-        result = engine.run_check(check, target, reference)
-    finally:
-        engine.close_targets(target, reference)
+    result = _trajectory_check(variant(tmp_path, {FIRST_ORDER: [(STEP, loop)]}), isolated)
     assert result.kind == "timeout", result.output
     assert "s of CPU time for a batch of 20 rows" in result.output and "Python loop over the rows" in result.output, result.output
 
 
 def test_slow_but_correct_work_keeps_its_points_isolated(tmp_path):
-    folder = variant(tmp_path, {FIRST_ORDER: [(STEP, "import time; time.sleep(0.05)\n        " + STEP)]})
-    target, reference = engine.make_targets(folder, call_seconds=1.0, isolated=True)
-    try:
-        from grader.registry import all_checks
-
-        check = next(c for c in all_checks() if c.name == "GradientDescent.trajectory.reference")
-        result = engine.run_check(check, target, reference)
-    finally:
-        engine.close_targets(target, reference)
+    result = _trajectory_check(variant(tmp_path, {FIRST_ORDER: [(STEP, "import time; time.sleep(0.05)\n        " + STEP)]}), isolated=True)
     assert result.status == "passed", result.output

@@ -188,7 +188,7 @@ def lbfgs_is_bfgs(t, ref):
 
 # --------------------------------------------------------------------------- paths and budgets
 # name: [(landscape, starts, hyperparameters, steps)]. Each case keeps the tolerance (1e-7) at least
-# 100 times the reference's own spread under rounding (grader.headroom): on the wells, a line search
+# 100 times the reference's own spread under rounding (grader.instructor.headroom): on the wells, a line search
 # that reaches a shallow minimum fixes it only to about 1e-8, so those runs stop early.
 PATHS = {
     "Broyden": [(STRETCHED, np.array([[2.0, -1.0], [-3.0, 0.5]]), {"lr": 0.1}, 20), (ROSENBROCK, ROSEN_STARTS, {"lr": 1e-3}, 10)],

@@ -57,7 +57,7 @@ def newton_notebook(t, ref):
 def newton_paths(t, ref):
     """The iterates equal the reference's on the Gaussian wells (indefinite Hessians: regularization at work; 6 and 8 steps), with and without the line search, and on Rosenbrock (15 steps)."""
     # (landscape, starts, hyperparameters, steps, tolerance): each case keeps its tolerance at least
-    # 100 times the reference's own spread under rounding (grader.headroom); on the wells, longer
+    # 100 times the reference's own spread under rounding (grader.instructor.headroom); on the wells, longer
     # runs pass through flat regions where that spread grows past 1e-6.
     cases = [
         (WELLS, STARTS, {"lr": 0.5, "damping": 0.05}, 6, 1e-8),
@@ -219,14 +219,21 @@ EDGE_G = np.array([[1.0, -2.0], [0.5, 1.0], [1.0, -0.5], [-1.0, 0.3], [0.7, 0.7]
 EDGE_NAMES = ("positive definite", "singular diag(2, 0)", "singular [[1, 1], [1, 1]]", "indefinite", "negative definite")
 
 
+def _rows_against_reference(t, ref, cls: str, args: tuple, tol: float):
+    """``cls.direction(*args)`` from the target and the reference; the rows that differ by more
+    than ``tol`` (relative), with both answers. Notes the gap in the ledger."""
+    want = ref.static(cls, "direction", *args)
+    got = t.static(cls, "direction", *args, shape=want.shape)
+    gap = np.max(np.abs(got - want) / (1 + np.abs(want)), axis=1)
+    ledger.note(float(gap.max()), tol, f"{cls}.direction")
+    return np.flatnonzero(~(gap <= tol)), got, want
+
+
 @check("Newton.direction.edge_cases", points=2)
 def newton_edges(t, ref):
     """The direction for exactly singular, indefinite and negative definite Hessians, at two dampings."""
     for damping in (0.01, 0.3):
-        want = ref.static("Newton", "direction", EDGE_G, EDGE_H, damping)
-        got = t.static("Newton", "direction", EDGE_G, EDGE_H, damping, shape=EDGE_G.shape)
-        gap = np.max(np.abs(got - want) / (1 + np.abs(want)), axis=1)
-        bad = np.flatnonzero(gap > 1e-9)
+        bad, got, want = _rows_against_reference(t, ref, "Newton", (EDGE_G, EDGE_H, damping), 1e-9)
         if len(bad):
             i = int(bad[0])
             raise CheckFailed(
@@ -263,10 +270,7 @@ def gn_damping(t, ref):
     J = np.array([[[1.0, 2.0, 0.0], [0.0, 1.0, 3.0], [2.0, 0.0, 1.0], [1.0, 1.0, 1.0]], [[1.0, 0.0, 0.0], [2.0, 0.0, 1.0], [0.5, 0.0, -1.0], [0.0, 0.0, 2.0]]])
     r = np.array([[1.0, -0.5, 2.0, 0.3], [0.2, 1.0, -1.0, 0.5]])
     for damping in (1e-10, 0.5):
-        want = ref.static("GaussNewton", "direction", r, J, damping)
-        got = t.static("GaussNewton", "direction", r, J, damping, shape=want.shape)
-        gap = np.max(np.abs(got - want) / (1 + np.abs(want)), axis=1)
-        bad = np.flatnonzero(gap > 1e-7)
+        bad, got, want = _rows_against_reference(t, ref, "GaussNewton", (r, J, damping), 1e-7)
         if len(bad):
             i = int(bad[0])
             raise CheckFailed(

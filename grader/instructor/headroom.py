@@ -34,8 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import engine, ledger
-from .target import Runner
+from .. import engine, ledger
+from ..sandbox.runner import Runner
+from ..target import Target
 
 ULPS = 4
 HEADROOM = 100.0
@@ -149,11 +150,10 @@ def _share(note) -> float:
 
 def measure(checks=None, trials=("ulps", "reordered")) -> list[Share]:
     """Run ``checks`` (default: all, hidden included) once per trial; one ``Share`` per check and trial."""
-    from .registry import all_checks
+    from ..catalogue import all_checks
 
     checks = list(all_checks()) if checks is None else list(checks)
     reference = Runner(engine.SOLUTIONS, call_seconds=None)
-    from .target import Target
 
     shares = []
     for trial in trials:

@@ -2,8 +2,9 @@
 
 In: ``lessons/`` (stubs, texts, walkthroughs), the grader with its public checks and the stored
 reference answers, the pytest entry point, ``requirements.txt`` and a student README.
-Out: ``solutions/``, the hidden checks, the stub generator, the demo class and the bundle
-builder, the project's own tests.
+Out: ``solutions/``, the hidden checks, the instructor's tools (``grader/instructor/``: class
+grading, the bundle, the release, the demo class, the stub generator, recording), the project's
+own tests.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .engine import REPO
+from ..engine import REPO
 
-LEFT_OUT = ("hidden.py", "demo.py", "bundle.py", "release.py", "stubs.py")
+#: left out of the release's grader: the hidden checks and every instructor tool
+LEFT_OUT = ("hidden.py", "instructor")
 
 README = """# Numerical optimization by hand
 
@@ -49,10 +51,11 @@ def build(out: Path) -> Path:
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} exists and is not empty")
-    from . import stored
+    from .. import stored
+    from .record import record
 
     if not stored.DATA.is_file():
-        stored.record()
+        record()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *LEFT_OUT)
     shutil.copytree(REPO / "lessons", out / "lessons", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), dirs_exist_ok=True)
     shutil.copytree(REPO / "grader", out / "grader", ignore=ignore)

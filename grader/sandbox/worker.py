@@ -1,6 +1,6 @@
 """The student's side of isolated grading: a process that runs only the student's code.
 
-Started by ``grader.isolation`` with a private copy of this package's runner (not the grader,
+Started by ``grader.sandbox.isolation`` with a private copy of this package's runner (not the grader,
 not the reference, not the checks) and the student's files in its working folder. It reads
 requests from one pipe and writes answers to another, as plain data (``protocol``). The
 reference landscapes that optimizers run on stay in the grader's process: here they are
@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 from .protocol import read_frame, write_frame
-from .target import Runner
+from .runner import Runner
 
 
 class RemoteLandscape:

@@ -35,9 +35,9 @@ import numpy as np
 
 from . import jail
 from .protocol import ProtocolError, read_frame, write_frame
-from .target import MODULES, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, timeout_message
+from .runner import MODULES, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, timeout_message
 
-WORKER_FILES = ("protocol.py", "target.py", "worker.py")
+WORKER_FILES = ("protocol.py", "runner.py", "worker.py")
 DEFAULT_MEMORY_MB = 1024
 LANDSCAPE_METHODS = ("grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian", "physics_inverse", "loss_y", "grad_y", "hessian_y")
 

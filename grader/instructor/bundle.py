@@ -15,7 +15,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .engine import REPO
+from ..engine import REPO
 
 SETUP = """#!/usr/bin/env bash
 # Runs once when the platform builds the autograder image.

@@ -16,8 +16,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .engine import LESSONS, SOLUTIONS
-from .target import MODULES
+from ..engine import LESSONS, SOLUTIONS
+from ..target import MODULES
 
 STUDENTS = ("complete", "partial", "buggy", "hostile")
 

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import engine, jail, report
-from .registry import all_checks
-from .target import MODULES
+from .. import engine, report
+from ..catalogue import all_checks
+from ..sandbox import jail
+from ..target import MODULES
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -90,7 +91,7 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
     """Grade one submission in isolation; write its results.json (rewritten after every check,
     so a crash leaves valid partial results) and feedback.md. Returns its gradebook row (plain
     data). ``only``: grade just these exercises (for quick runs). ``results_path``: where the
-    results go (default ``out/student/results.json``). ``sandbox``: see ``grader.jail.choose``;
+    results go (default ``out/student/results.json``). ``sandbox``: see ``grader.sandbox.jail.choose``;
     the level that ran is in the row, results.json and feedback.md."""
     jail.protect_grader()
     chosen = jail.choose(sandbox)
@@ -266,7 +267,7 @@ class _Job:
 
         self.attempts += 1
         self.log = tempfile.TemporaryFile()
-        boot = f"import sys; sys.path.insert(0, {str(engine.REPO)!r}); from grader.grading import _worker_main; _worker_main()"
+        boot = f"import sys; sys.path.insert(0, {str(engine.REPO)!r}); from grader.instructor.grading import _worker_main; _worker_main()"
         self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.DEVNULL, start_new_session=True)
         self.proc.stdin.write(json.dumps({**job, "student": self.student, "path": str(self.path)}).encode())
         self.proc.stdin.close()
@@ -292,7 +293,7 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
     """Grade every submission, ``workers`` at a time; write the gradebook and the summary.
 
     Each student is graded by a grading process of its own (and its code by a sandboxed process
-    under that, ``grader.jail``). A grading process that dies, is stopped or runs past
+    under that, ``grader.sandbox.jail``). A grading process that dies, is stopped or runs past
     ``student_seconds`` is killed and its student graded again, once; a second failure gives that
     student alone a "grader failure" row and results file. Rows come back as JSON, checked
     field by field: nothing is unpickled.
