@@ -226,3 +226,20 @@ def test_rows_come_back_as_checked_json():
     assert grading._row_from('ROW {"total": "lots"}', "alice") is None
     assert grading._row_from("no row at all", "alice") is None
     assert grading._row_from('ROW {"total": 1, "max": 1, "public": 1, "hidden": 0, "seconds": 1, "exercises": 5, "status": "x"}', "a") is None
+
+
+def test_no_matplotlib_costs_no_grade(tmp_path, monkeypatch):
+    """Without matplotlib the feedback leaves its figure out with a note, and the class summary its
+    histogram; every grade stands."""
+    import sys
+
+    from grader.instructor import demo as demo_class
+
+    subs = demo_class.build(tmp_path / "submissions")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    row = grading.grade_one("buggy", subs / "buggy", tmp_path / "out", call_seconds=10, only=("Adam",))  # a failed path: a figure is due
+    assert not row["status"].startswith("grader failure") and row["max"] > 0
+    feedback = (tmp_path / "out" / "buggy" / "feedback.md").read_text()
+    assert "figures left out" in feedback
+    text = grading._summary(tmp_path / "out", [row], 1.0)
+    assert "histogram left out" in text and not (tmp_path / "out" / "histogram.png").exists()

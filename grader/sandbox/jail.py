@@ -99,10 +99,13 @@ def bwrap_args(lib: Path, work: Path, inside_uid: int | None = None, cwd: str = 
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+    # /tmp first: the Python environment may itself live under /tmp (a CI's virtual environment),
+    # and a later tmpfs would hide it
+    args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     for path in _python_paths():
         if not path.startswith("/usr/"):
             args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--ro-bind", str(lib), "/sandbox/lib", "--ro-bind", str(work), "/sandbox/work", "--chdir", cwd]
     return args
 
@@ -150,6 +153,22 @@ def _probe_namespaces(uid: int | None, as_root: bool = False) -> str:
                 why = f"bubblewrap failed: {exc}"
     _PROBE.results[key] = why
     return why
+
+
+def _probe_uid(uid: int) -> str:
+    """"" when Python (with numpy) starts as the unprivileged ``uid``, else why not (its files
+    may be unreadable to other users, e.g. a virtual environment in a private folder)."""
+    key = ("uid", uid)
+    if key not in _PROBE.results:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-I", "-c", "import numpy"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, timeout=60, preexec_fn=lambda: _become(uid), cwd="/",
+            )
+            _PROBE.results[key] = "" if done.returncode == 0 else "Python cannot start as an unprivileged uid: " + done.stderr.decode(errors="replace").strip()[-200:]
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            _PROBE.results[key] = f"Python cannot start as an unprivileged uid ({exc})"
+    return _PROBE.results[key]
 
 
 def _become(uid: int) -> None:
@@ -207,9 +226,10 @@ def choose(requested: str = "best") -> Sandbox:
         if requested == "namespaces":
             raise SandboxUnavailable(notes[-1])
     if requested in ("best", "strict", "uid"):
-        if _can_switch_uid():
+        why = _probe_uid(probe_uid) if _can_switch_uid() else "the grader is not root"
+        if not why:
             return Sandbox("uid", "; ".join(notes))
-        notes.append("no uid of its own: the grader is not root")
+        notes.append(f"no uid of its own: {why}")
         if requested == "uid":
             raise SandboxUnavailable(notes[-1])
     if requested == "strict":
@@ -252,6 +272,8 @@ class Slot:
         ]
         if self.host_uid is not None:
             limits.append((resource.RLIMIT_NPROC, PROCESSES))
+        elif os.geteuid() != 0:  # the grader's own uid: allow only PROCESSES more than it runs now
+            limits.append((resource.RLIMIT_NPROC, len(processes_of(os.getuid())) + PROCESSES))
         for which, value in limits:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(which, (value, value))
