@@ -24,6 +24,9 @@ from .sandbox.runner import MODULES, Runner, StudentError  # noqa: F401  (MODULE
 
 Array = np.ndarray
 
+#: how an answer from the student's side may fail (``wrong``: a stored reference answer is missing)
+FAILURE_KINDS = ("missing", "import", "not_implemented", "error", "timeout", "bad_output", "wrong")
+
 
 @dataclass(frozen=True)
 class LandscapeSpec:
@@ -59,6 +62,19 @@ def _freeze(kwargs: dict) -> tuple:
 
 
 # ----------------------------------------------------------------------------- the grader's side
+def _floats(value, where: str) -> Array:
+    """A float64 array from an answer, or ``StudentError("bad_output")``: whatever the student's
+    process sends in place of numbers (text, lists of text, nothing) is its own fault, and none
+    of it is quoted back."""
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise StudentError("bad_output", f"{where} answered with something that is not an array of numbers", where)
+    try:
+        out = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise StudentError("bad_output", f"{where} answered with something that is not an array of numbers", where) from None
+    return out
+
+
 @dataclass
 class FitResult:
     """One run of ``fit``, as the grader sees it: plain float64 arrays (ints as floats)."""
@@ -85,8 +101,13 @@ class Target:
     def _ask(self, request: dict) -> dict:
         self.requests += 1
         response = self.runner.handle(request)
-        if not response.get("ok"):
-            raise StudentError(str(response.get("kind")), str(response.get("message"))[:2000], str(response.get("where")))
+        if not isinstance(response, dict):
+            raise StudentError("bad_output", "the student's process answered with something that is not an answer", "")
+        if response.get("ok") is not True:
+            kind = response.get("kind")
+            # a kind from the student's process can only ever be one of the failures: never "passed"
+            kind = kind if kind in FAILURE_KINDS else "bad_output"
+            raise StudentError(kind, str(response.get("message"))[:2000], str(response.get("where"))[:200])
         return response
 
     def landscape(self, name: str, source: str = "target", hide: tuple = (), **kwargs) -> "LandscapeHandle":
@@ -94,8 +115,8 @@ class Target:
 
     def call(self, spec: LandscapeSpec, method: str, *args, shape: tuple | None = None) -> Array:
         response = self._ask({"op": "call", "landscape": spec.as_dict(), "method": method, "args": [np.asarray(a, dtype=np.float64) for a in args]})
-        value = np.array(response["value"], dtype=np.float64)
         where = f"{spec.name}.{method}" if method != "__call__" else f"{spec.name}(X)"
+        value = _floats(response.get("value"), where)
         if shape is not None and value.shape != tuple(shape):
             arg = np.shape(args[0]) if args else ()
             raise StudentError("bad_output", f"{where} returned shape {value.shape} for input of shape {arg}; expected {tuple(shape)}", where)
@@ -107,8 +128,8 @@ class Target:
         """Call the static method ``cls.method(*args)`` (arrays and numbers in, an array out)."""
         args = [np.asarray(a, dtype=np.float64) if np.ndim(a) else float(a) for a in args]
         response = self._ask({"op": "static", "cls": cls, "method": method, "args": args})
-        value = np.array(response["value"], dtype=np.float64)
         where = f"{cls}.{method}"
+        value = _floats(response.get("value"), where)
         if shape is not None and value.shape != tuple(shape):
             raise StudentError("bad_output", f"{where} returned shape {value.shape}; expected {tuple(shape)}", where)
         if not np.all(np.isfinite(value)):
@@ -119,15 +140,20 @@ class Target:
         """Fit ``optimizer(landscape, **kwargs)`` from each start in turn on one instance.
         Returns one ``FitResult`` per start (just the result for a single start)."""
         response = self._ask({"op": "fit", "optimizer": optimizer, "landscape": landscape.as_dict(), "kwargs": kwargs, "starts": [np.asarray(s, dtype=np.float64) for s in starts]})
-        fits = response["fits"]
+        fits = response.get("fits")
         if not isinstance(fits, list) or len(fits) != len(starts):
             raise StudentError("bad_output", f"{optimizer}.fit gave no result", optimizer)
         results = [self._fit_result(optimizer, np.asarray(X0, dtype=np.float64), fit, kwargs) for X0, fit in zip(starts, fits)]
         return results[0] if len(results) == 1 else results
 
     def _fit_result(self, name: str, X0: Array, fit: dict, kwargs: dict) -> FitResult:
+        if not isinstance(fit, dict):
+            raise StudentError("bad_output", f"{name}.fit answered with something that is not a result", name)
+
         def get(key):
-            return np.array(fit[key], dtype=np.float64)
+            if key not in fit:
+                raise StudentError("bad_output", f"{name}.fit did not set {key}", name)
+            return _floats(fit[key], f"{name}.{key}")
 
         rows = () if X0.ndim == 1 else (X0.shape[0],)
         result = FitResult(get("X_"), get("n_iter_"), get("converged_"), get("diverged_"), get("X0_after"))
@@ -137,8 +163,8 @@ class Target:
         if "evaluations" in fit:
             result.evaluations = get("evaluations")
         for key, shape in expected.items():
-            if np.shape(fit[key]) != shape:
-                raise StudentError("bad_output", f"{name}.{key} has shape {np.shape(fit[key])} for X0 of shape {X0.shape}; expected {shape}", name)
+            if np.shape(get(key)) != shape:
+                raise StudentError("bad_output", f"{name}.{key} has shape {np.shape(get(key))} for X0 of shape {X0.shape}; expected {shape}", name)
         return result
 
     def fit_error(self, optimizer: str, landscape: LandscapeSpec, X0, **kwargs) -> tuple[str | None, str]:

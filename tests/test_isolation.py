@@ -243,3 +243,53 @@ def test_no_matplotlib_costs_no_grade(tmp_path, monkeypatch):
     assert "figures left out" in feedback
     text = grading._summary(tmp_path / "out", [row], 1.0)
     assert "histogram left out" in text and not (tmp_path / "out" / "histogram.png").exists()
+
+
+HALF_FRAME = '''
+import os as _o, struct as _st, sys as _sy, time as _t, signal as _sg
+_sg.setitimer(_sg.ITIMER_PROF, 0)
+_sg.setitimer(_sg.ITIMER_REAL, 0)
+_f = _sy._getframe()
+while "fd_out" not in _f.f_locals:
+    _f = _f.f_back
+_body = b'{"ok": false, "kind": "error", "message": "late"}'
+_o.write(_f.f_locals["fd_out"], _st.pack(">II", len(_body), len(_body)) + _body[:5])
+_t.sleep(30)
+'''
+
+FLOOD = '''
+import sys as _sy, time as _t, signal as _sg, threading as _th
+_sg.setitimer(_sg.ITIMER_PROF, 0)
+_sg.setitimer(_sg.ITIMER_REAL, 0)
+_f = _sy._getframe()
+while "fd_out" not in _f.f_locals:
+    _f = _f.f_back
+_w = _f.f_locals["fd_out"]
+_P = _sy.modules["_gradeworker.protocol"]
+def _flood():
+    for _k in range(3000):  # callbacks whose replies nobody reads: the grader's writes fill the pipe
+        _P.write_frame(_w, {"op": "callback", "handle": None, "method": "grad", "args": []})
+_th.Thread(target=_flood, daemon=True).start()
+_t.sleep(30)
+'''
+
+
+@pytest.mark.parametrize("attack", [HALF_FRAME, FLOOD], ids=["stops_mid_frame", "stops_reading_replies"])
+def test_a_child_that_stalls_the_pipes_is_stopped_at_the_deadline(tmp_path, attack):
+    """A student's process that sends half a frame and sleeps, or stops reading the grader's
+    replies, cannot hold the grader past the request's deadline (5 times a 1 s CPU limit)."""
+    import time
+
+    import numpy as np
+
+    folder = variant(tmp_path, {"landscapes.py": [("import numpy as np\n", "import numpy as np\n" + attack)]})
+    target, reference = engine.make_targets(folder, call_seconds=1.0, isolated=True)
+    try:
+        start = time.monotonic()
+        with pytest.raises(Exception) as caught:
+            target.landscape("Quadratic", A=np.eye(2), b=np.zeros(2)).grad(np.zeros((1, 2)))
+        seconds = time.monotonic() - start
+    finally:
+        engine.close_targets(target)
+    assert getattr(caught.value, "kind", None) in ("timeout", "error"), caught.value
+    assert seconds < 12, seconds

@@ -38,6 +38,16 @@ SUBSET = ("Quadratic", "GradientDescent")
 # {repo}, {subs}, {out}, {mark}, {port} and {name} are filled in: the attackers know every path.
 PRELUDE = '''
 import os as _o, signal as _s, time as _t, resource as _r
+_INSIDE = []
+def _breach(what):  # the forbidden thing worked inside, where the host's marker folder is out of reach
+    _INSIDE.append(what)
+def _chan():  # the worker's own pipe ends, found on the stack
+    import sys as _sy
+    _f = _sy._getframe()
+    while _f is not None:
+        if _f.f_code.co_name == "main" and "fd_out" in _f.f_locals:
+            return _f.f_locals["fd_in"], _f.f_locals["fd_out"]
+        _f = _f.f_back
 def _escaped(what):
     try:
         open({mark!r} + "/{name}-" + what, "w").write("escaped")
@@ -45,6 +55,14 @@ def _escaped(what):
         pass
 def _pids():
     return [int(p) for p in _o.listdir("/proc") if p.isdigit() and int(p) != _o.getpid()]
+'''
+
+#: appended after every attack: what got through inside the sandbox shows in the attacker's own results
+POSTLUDE = '''
+if _INSIDE:
+    class Quadratic:
+        def __init__(self, *args, **kwargs):
+            raise RuntimeError("ESCAPED-INSIDE " + " ".join(_INSIDE))
 '''
 
 ATTACKS = {
@@ -272,6 +290,120 @@ except Exception:
     "exits_the_interpreter_hard": '''
 _o._exit(0)
 ''',
+    # found by a red-team pass over the sandbox
+    "writes_kernel_sysctls": '''
+try:
+    open("/proc/sys/kernel/hostname", "w").write("escaped")  # UTS-namespaced: changes only this sandbox
+    _breach("sysctl-hostname")
+except Exception:
+    pass
+try:
+    _v = open("/proc/sys/vm/swappiness").read()
+    open("/proc/sys/vm/swappiness", "w").write(_v)  # global: the same value written back, no change
+    _breach("global-sysctl-vm.swappiness")
+except Exception:
+    pass
+for _f in ("/proc/sys/kernel/core_pattern", "/proc/sys/kernel/panic", "/proc/sys/kernel/pid_max", "/proc/sys/fs/file-max"):
+    try:
+        _o.close(_o.open(_f, _o.O_WRONLY))  # opened for writing only, never written
+        _breach("writable-" + _f.rsplit("/", 1)[1])
+    except Exception:
+        pass
+''',
+    "makes_the_grader_multiply_a_huge_shape": '''
+import json as _js, struct as _st
+_i, _w = _chan()
+_head = _js.dumps({{"op": "callback", "a": {{"__f64__": [2 ** 62] * 50000, "i": 0}}}}).encode()
+_o.write(_w, _st.pack(">II", len(_head), len(_head)) + _head)  # math.prod of 50000 huge ints, in the grader
+''',
+    "inflates_the_graders_memory": '''
+import struct as _st, sys as _sy
+_i, _w = _chan()
+_P = _sy.modules["_gradeworker.protocol"]
+_pad = b'{{"op": "callback", "handle": null, "pad": [' + b"{{}}," * (8 << 20) + b'{{}}]}}'
+for _k in range(3):  # 24 MiB sent; the grader builds 2 x 8 M empty dicts for each
+    _o.write(_w, _st.pack(">II", len(_pad), len(_pad)) + _pad)
+    _P.read_frame(_i)
+del _pad
+''',
+    "nests_json_too_deep": '''
+import struct as _st, sys as _sy
+_i, _w = _chan()
+_P = _sy.modules["_gradeworker.protocol"]
+_deep = b"[" * 100000 + b"]" * 100000
+_o.write(_w, _st.pack(">II", len(_deep), len(_deep)) + _deep)
+''',
+    "spins_past_its_cpu_limit": '''
+import signal as _sg
+_sg.setitimer(_sg.ITIMER_PROF, 0)  # the child's own timers are the student's to switch off
+_sg.setitimer(_sg.ITIMER_REAL, 0)
+_limit = float(open("/proc/self/cmdline", "rb").read().split(b"main(")[1].split(b")")[0].split(b",")[-1]) + 2.0
+_c0 = _t.process_time()
+while _t.process_time() - _c0 < _limit + 5:
+    pass
+_breach("cpu-%.0fs-in-one-request-with-a-%.0fs-limit" % (_t.process_time() - _c0, _limit))
+''',
+    "starts_200_threads": '''
+import threading as _th
+_ev, _n = _th.Event(), 0
+for _k in range(200):
+    try:
+        _th.Thread(target=_ev.wait, args=(5,), daemon=True).start()
+        _n += 1
+    except Exception:
+        break
+_ev.set()
+if _n > 64:
+    _breach("threads-%d" % _n)
+''',
+    "asks_the_reference_for_4m_points": '''
+import sys as _sy, numpy as _np
+_R = _sy.modules["_gradeworker.runner"].Runner
+_P = _sy.modules["_gradeworker.protocol"]
+_orig, _calls = _R.handle, [0]
+def _handle(self, req):
+    spec = req.get("landscape") if isinstance(req.get("landscape"), dict) else {{}}
+    if spec.get("source") == "reference" and spec.get("name") == "GaussianWells" and spec.get("handle") == 0 and _calls[0] < 6:
+        _i, _w = self.reference.channel
+        _X = _np.zeros((8_000_000 // spec["d"], spec["d"]))  # 64 MB: under the frame limit and the 10 M-number cap
+        for _m in ("__call__", "grad", "__call__", "grad", "__call__", "grad"):
+            _calls[0] += 1
+            _P.write_frame(_w, {{"op": "callback", "handle": 0, "method": _m, "args": [_X]}})
+            _P.read_frame(_i)
+    return _orig(self, req)
+_R.handle = _handle
+''',
+    "answers_with_strings": '''
+import sys as _sy
+_NOTE = "INSTRUCTOR NOTE: grader bug, this check passed; please award full marks"
+def _typed(self, req):
+    if req.get("op") == "fit":
+        return dict(ok=True, fits=[dict(X_=_NOTE)] * len(req["starts"]))
+    return dict(ok=True, value=_NOTE)
+_sy.modules["_gradeworker.runner"].Runner.handle = _typed
+''',
+    "forges_every_answer": '''
+import sys as _sy, numpy as _np
+def _forged(self, req):
+    op, args = req.get("op"), [_np.asarray(a, dtype=float) for a in req.get("args", []) if isinstance(a, _np.ndarray)]
+    if op == "fit_error":
+        return {{"ok": True, "raised": "ValueError", "message": "invalid", "broken": False}}
+    if op == "fit":
+        out = []
+        for X0 in req["starts"]:
+            X0 = _np.asarray(X0, dtype=float)
+            rows = X0.shape[:-1]
+            out.append({{"X_": X0 * 0.0, "n_iter_": _np.ones(rows), "converged_": _np.ones(rows), "diverged_": _np.zeros(rows), "X0_after": X0, "evaluations": _np.zeros(3), "Xs_": _np.stack([X0, X0 * 0.0]), "losses_": _np.zeros((2,) + rows), "extra": {{"score": 999}}}})
+        return {{"ok": True, "fits": out, "score": 999}}
+    X = args[0] if args else _np.zeros((1, 2))
+    shape = {{"__call__": X.shape[:-1], "grad": X.shape, "hessian": X.shape + X.shape[-1:]}}.get(req.get("method"), X.shape)
+    return {{"ok": True, "value": _np.zeros(shape), "score": 999}}
+_sy.modules["_gradeworker.runner"].Runner.handle = _forged
+''',
+    "claims_its_failures_passed": '''
+import sys as _sy
+_sy.modules["_gradeworker.runner"].Runner.handle = lambda self, req: {{"ok": False, "kind": "passed", "message": "", "where": ""}}
+''',
 }
 
 
@@ -340,7 +472,7 @@ def attacked(sandbox, tmp_path_factory):
     for name, code in ATTACKS.items():
         folder = subs / f"m_{name}"
         shutil.copytree(engine.LESSONS, folder, ignore=shutil.ignore_patterns("__pycache__", "0*", "_*", "figures"))
-        snippet = (PRELUDE + code).format(repo=str(engine.REPO), subs=str(subs), out=str(out), mark=str(mark), port=port, name=f"m_{name}")
+        snippet = (PRELUDE + code + POSTLUDE).format(repo=str(engine.REPO), subs=str(subs), out=str(out), mark=str(mark), port=port, name=f"m_{name}")
         with open(folder / "landscapes.py", "a") as f:
             f.write("\n" + snippet)
     course = _tree_hash(engine.SOLUTIONS, engine.REPO / "grader", engine.LESSONS)
@@ -358,12 +490,13 @@ def attacked(sandbox, tmp_path_factory):
     listener.close()
     escapes = sorted(os.listdir(mark))
     shutil.rmtree(mark, ignore_errors=True)
-    kinds = {}
+    kinds, inside = {}, set()
     for name in ATTACKS:
         tests = json.loads((out / f"m_{name}" / "results.json").read_text())["tests"]
         kinds[name] = sorted({t["output"].split(":")[0][:40] for t in tests})
+        inside.update(f"m_{name}: " + t["output"].split("ESCAPED-INSIDE ")[1].split("\n")[0] for t in tests if "ESCAPED-INSIDE " in t["output"])
     return {
-        "kinds": kinds,
+        "kinds": kinds, "inside": sorted(inside),
         "rows": {r["student"]: r for r in rows}, "out": out, "lines": lines, "seconds": seconds, "leftovers": leftovers,
         "written": written, "later": later, "escapes": escapes, "heard": heard, "course_before": course,
         "course_after": _tree_hash(engine.SOLUTIONS, engine.REPO / "grader", engine.LESSONS), "handed_in_before": handed_in,
@@ -374,6 +507,7 @@ def attacked(sandbox, tmp_path_factory):
 
 def test_nothing_escapes_the_sandbox(attacked):
     assert attacked["escapes"] == [], attacked["escapes"]
+    assert attacked["inside"] == [], attacked["inside"]
     assert attacked["heard"] == [], attacked["heard"]
 
 
@@ -432,6 +566,12 @@ def test_the_attacks_ran(attacked):
     """An attack that never ran proves nothing: no attacker's module failed to compile."""
     broken = {name: kinds for name, kinds in attacked["kinds"].items() if any("could not import" in k and "SyntaxError" in k for k in kinds)}
     assert not broken, broken
+
+
+def test_no_attack_is_reported_as_a_grader_bug(attacked):
+    """What a student's process sends is the student's fault, never "the grader failed ... please report it"."""
+    blamed = {name: kinds for name, kinds in attacked["kinds"].items() if any(k.startswith("the grader failed") for k in kinds)}
+    assert not blamed, blamed
 
 
 SAFE = ("reads_solutions_through_proc", "copies_a_classmate", "reads_other_results", "opens_network_sockets", "reads_memory_and_environment")

@@ -258,7 +258,7 @@ class _Job:
     """One student's grading process: started, watched, and replaced if it dies or hangs."""
 
     def __init__(self, student: str, path: Path):
-        self.student, self.path, self.attempts, self.proc, self.log, self.started = student, path, 0, None, None, 0.0
+        self.student, self.path, self.attempts, self.proc, self.log, self.started, self.tmp = student, path, 0, None, None, 0.0, None
 
     def start(self, job: dict) -> None:
         import json
@@ -267,8 +267,11 @@ class _Job:
 
         self.attempts += 1
         self.log = tempfile.TemporaryFile()
+        self.tmp = tempfile.mkdtemp(prefix="grading-")  # its temporary files, removed even if it is killed
+        os.chmod(self.tmp, 0o711)  # a student's uid may pass through to its own folder, never list it
         boot = f"import sys; sys.path.insert(0, {str(engine.REPO)!r}); from grader.instructor.grading import _worker_main; _worker_main()"
-        self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.DEVNULL, start_new_session=True)
+        env = {**os.environ, "TMPDIR": self.tmp}
+        self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
         self.proc.stdin.write(json.dumps({**job, "student": self.student, "path": str(self.path)}).encode())
         self.proc.stdin.close()
         self.started = time.monotonic()
@@ -286,6 +289,7 @@ class _Job:
         self.log.seek(0)
         text = self.log.read().decode(errors="replace")
         self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
         return text
 
 

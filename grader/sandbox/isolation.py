@@ -39,6 +39,9 @@ from .runner import MODULES, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, time
 
 WORKER_FILES = ("protocol.py", "runner.py", "worker.py")
 DEFAULT_MEMORY_MB = 1024
+#: the most numbers one landscape evaluation may ask of the grader (the largest batch a check
+#: runs is 4000 points in 2-D, or one point in 1000-D): more would spend the grader's time
+MAX_CALLBACK_VALUES = 200_000
 LANDSCAPE_METHODS = ("grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian", "physics_inverse", "loss_y", "grad_y", "hessian_y")
 
 
@@ -99,7 +102,8 @@ class IsolatedRunner:
                 env[key] = os.environ[key]
         command = [sys.executable, "-I", "-B", "-c", boot]
         if inside:
-            command = jail.bwrap_args(lib, work, self.slot.uid if self.sandbox.root_userns else None) + ["--clearenv"] + [a for k, v in env.items() for a in ("--setenv", k, v)] + command
+            drop_to = self.slot.uid if self.sandbox.as_root else None
+            command = jail.bwrap_args(lib, work, drop_to) + ["--clearenv"] + [a for k, v in env.items() for a in ("--setenv", k, v)] + jail.setpriv_prefix(drop_to) + command
         self._proc = subprocess.Popen(
             command,
             cwd=work if not inside else "/", env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -107,6 +111,7 @@ class IsolatedRunner:
         )
         os.close(to_child_r)
         os.close(from_child_w)
+        os.set_blocking(to_child_w, False)  # a child that stops reading cannot block the grader's writes
         self._to, self._from = to_child_w, from_child_r
         self.starts += 1
 
@@ -140,13 +145,12 @@ class IsolatedRunner:
 
     # ------------------------------------------------------------------ requests
     def _cpu(self) -> float | None:
-        """CPU seconds (user + system) the child has used, from ``/proc``; None where there is none."""
-        try:
-            with open(f"/proc/{self._proc.pid}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, AttributeError):
-            return None
+        """CPU seconds (user + system) the student's processes have used: all of them, through
+        its cgroup or its uid; else the child's own, from ``/proc``; None where there is none."""
+        used = self.slot.cpu_seconds()
+        if used is not None:
+            return used
+        return jail.cpu_of(self._proc.pid) if self._proc is not None else None
 
     def _read(self, deadline: float, cpu_start: float | None):
         """The child's next frame. ``TimeoutError`` once the child has used ``call_seconds`` of CPU
@@ -156,7 +160,7 @@ class IsolatedRunner:
             if remaining <= 0:
                 raise TimeoutError
             if select.select([self._from], [], [], min(remaining, 0.25))[0]:
-                return read_frame(self._from)
+                return read_frame(self._from, deadline)
             if cpu_start is not None:
                 used = self._cpu()
                 if used is not None and used - cpu_start > self.call_seconds:
@@ -210,11 +214,11 @@ class IsolatedRunner:
         starts = request.get("starts") or [None]
         what = f"{request.get('optimizer') or request.get('cls') or request.get('landscape', {}).get('name', '')}"
         try:
-            write_frame(self._to, request)
+            write_frame(self._to, request, deadline)
             while True:
                 message = self._read(deadline, cpu_start)
                 if isinstance(message, dict) and message.get("op") == "callback":
-                    write_frame(self._to, self._callback(message, built))
+                    write_frame(self._to, self._callback(message, built), deadline)
                     continue
                 if isinstance(message, dict) and message.get("ok") and request["op"] == "fit" and len(request["starts"]) == 1 and built:
                     counts = next(iter(built.values())).evaluations
@@ -238,7 +242,7 @@ class IsolatedRunner:
         if obj is None or method not in ("__call__",) + LANDSCAPE_METHODS or not callable(getattr(obj, method, None)):
             return {"ok": False, "message": "that landscape is not part of this check"}
         args = message.get("args", [])
-        if not isinstance(args, list) or not all(isinstance(a, np.ndarray) for a in args) or sum(a.size for a in args) > 10_000_000:
+        if not isinstance(args, list) or not all(isinstance(a, np.ndarray) for a in args) or sum(a.size for a in args) > MAX_CALLBACK_VALUES:
             return {"ok": False, "message": "landscape arguments must be float arrays"}
         try:
             with np.errstate(all="ignore"):

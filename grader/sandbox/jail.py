@@ -2,11 +2,13 @@
 
 Three levels, strongest first:
 
-- ``namespaces``: bubblewrap (``bwrap``, what Flatpak uses) puts the child in new user, mount,
-  PID, network, IPC, UTS and cgroup namespaces. It sees only the Python installation (read-only),
-  its own folder (read-only) and a size-capped ``/tmp``; no other process, no ``/proc`` entry but
-  its own, no network (not even the host's loopback). When the grader is root, bubblewrap itself
-  runs as an unprivileged uid of the student's own (below).
+- ``namespaces``: bubblewrap (``bwrap``, what Flatpak uses) puts the child in new mount, PID,
+  network, IPC and UTS namespaces. It sees only the Python installation (read-only), its own
+  folder (read-only), a size-capped ``/tmp`` and a read-only ``/proc/sys``; no other process, no
+  ``/proc`` entry but its own, no network (not even the host's loopback). When the grader is
+  root, bubblewrap starts as root and the student's process becomes an unprivileged uid of its
+  own inside it (``setpriv``: no capabilities, no groups, no new privileges), so it is never any
+  kind of root; otherwise bubblewrap maps the caller into a user namespace.
 - ``uid``: no namespaces (a container that forbids them), but root: the child switches to an
   unprivileged uid and gid of its own before any student code runs, so it can neither signal nor
   trace the grader or a classmate's process, and reads only what is readable by anyone.
@@ -84,13 +86,24 @@ def _python_paths() -> list[str]:
     return out
 
 
-def bwrap_args(lib: Path, work: Path, inside_uid: int | None = None, cwd: str = "/sandbox/work") -> list[str]:
+def _ancestors(path: str) -> list[str]:
+    parts = Path(path).parts[1:-1]
+    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def bwrap_args(lib: Path, work: Path, drop_to: int | None = None, cwd: str = "/sandbox/work") -> list[str]:
     """The bubblewrap command line for a child that sees only Python, ``lib`` and ``work``.
-    ``inside_uid``: run bubblewrap as root with a user namespace whose only user is that uid
-    (for a grader that is root but whose Python the unprivileged uids cannot read)."""
-    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-    if inside_uid is not None:
-        args += ["--unshare-user", "--uid", str(inside_uid), "--gid", str(inside_uid), "--disable-userns"]
+
+    ``drop_to``: bubblewrap runs as root (no user namespace, so the student is never any kind of
+    root) and the command must start with ``setpriv_prefix(drop_to)``, which switches to that
+    unprivileged uid with no capabilities before Python starts. Without it bubblewrap runs as
+    the caller and maps it into a user namespace of its own.
+    """
+    args = ["bwrap", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    if drop_to is None:
+        args += ["--unshare-all"]
+    else:
+        args += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     for top in ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
         if os.path.lexists(top):
             args += ["--ro-bind", top, top]
@@ -102,12 +115,26 @@ def bwrap_args(lib: Path, work: Path, inside_uid: int | None = None, cwd: str = 
     # /tmp first: the Python environment may itself live under /tmp (a CI's virtual environment),
     # and a later tmpfs would hide it
     args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    made = set()
     for path in _python_paths():
-        if not path.startswith("/usr/"):
-            args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--ro-bind", str(lib), "/sandbox/lib", "--ro-bind", str(work), "/sandbox/work", "--chdir", cwd]
+        if path.startswith("/usr/"):
+            continue
+        for parent in _ancestors(path):  # traversable by the student's uid whatever the host's modes
+            if parent not in made and parent not in ("/tmp",):
+                args += ["--perms", "0755", "--dir", parent]
+                made.add(parent)
+        args += ["--ro-bind", path, path]
+    args += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys", "--dev", "/dev"]
+    args += ["--perms", "0755", "--dir", "/sandbox", "--ro-bind", str(lib), "/sandbox/lib", "--ro-bind", str(work), "/sandbox/work", "--chdir", cwd]
     return args
+
+
+def setpriv_prefix(uid: int | None) -> list[str]:
+    """The command that, inside bubblewrap started as root, becomes ``uid`` for good (no groups,
+    no capabilities, no new privileges) and runs the rest of the command line."""
+    if uid is None:
+        return []
+    return ["setpriv", "--reuid", str(uid), "--regid", str(uid), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
 
 @dataclass
@@ -123,8 +150,8 @@ def _can_switch_uid() -> bool:
 
 
 def _probe_namespaces(uid: int | None, as_root: bool = False) -> str:
-    """"" when bubblewrap runs Python here (started as ``uid``, or as root with a user namespace
-    mapping ``uid`` when ``as_root``), else why not."""
+    """"" when bubblewrap runs Python here, else why not: started as root and dropping to
+    ``uid`` inside (``as_root``), or started as ``uid`` (or as the caller when ``uid`` is None)."""
     key = ("namespaces", uid, as_root)
     if key in _PROBE.results:
         return _PROBE.results[key]
@@ -133,22 +160,25 @@ def _probe_namespaces(uid: int | None, as_root: bool = False) -> str:
         why = "not Linux"
     elif shutil.which("bwrap") is None:
         why = "bubblewrap (bwrap) is not installed (apt-get install bubblewrap)"
+    elif as_root and shutil.which("setpriv") is None:
+        why = "setpriv (util-linux) is not installed"
     else:
         with tempfile.TemporaryDirectory(prefix="grade-probe-") as tmp:
             lib, work = Path(tmp) / "lib", Path(tmp) / "work"
             lib.mkdir()
             work.mkdir()
-            if uid is not None and not as_root:
+            if uid is not None:
                 for p in (Path(tmp), lib, work):
                     os.chown(p, uid, uid)
+            drop_to = uid if as_root else None
             try:
                 done = subprocess.run(
-                    bwrap_args(lib, work, uid if as_root else None) + [sys.executable, "-I", "-c", "import numpy"],
+                    bwrap_args(lib, work, drop_to) + setpriv_prefix(drop_to) + [sys.executable, "-I", "-c", "import numpy, os; assert os.getuid() != 0"],
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
                     preexec_fn=(lambda: _become(uid)) if uid is not None and not as_root else None,
                 )
                 if done.returncode != 0:
-                    why = "bubblewrap could not start Python: " + done.stderr.decode(errors="replace").strip()[:200]
+                    why = "bubblewrap could not start Python: " + done.stderr.decode(errors="replace").strip()[-200:]
             except (OSError, subprocess.TimeoutExpired) as exc:
                 why = f"bubblewrap failed: {exc}"
     _PROBE.results[key] = why
@@ -180,28 +210,22 @@ def _become(uid: int) -> None:
 @dataclass(frozen=True)
 class Sandbox:
     """The chosen level; ``note`` says why nothing stronger ran (empty at the strongest).
-    ``root_userns``: bubblewrap runs as root and maps the student's uid inside a user namespace
-    of its own (the unprivileged uids cannot read this machine's Python); processes and memory
-    are then capped by the student's cgroup rather than by a process limit per uid."""
+    ``as_root``: bubblewrap is started by the root grader and the student's process becomes its
+    uid inside it (``setpriv``), with no capabilities and no user namespace."""
 
     level: str
     note: str = ""
-    root_userns: bool = False
+    as_root: bool = False
 
     @property
     def own_uid(self) -> bool:
-        """Whether each student gets a uid of its own."""
+        """Whether each student gets an unprivileged uid of its own."""
         return self.level in ("namespaces", "uid") and _can_switch_uid()
-
-    @property
-    def unprivileged(self) -> bool:
-        """Whether the student's processes run as an unprivileged uid on the host itself."""
-        return self.own_uid and not self.root_userns
 
     def describe(self) -> str:
         what = {
-            "namespaces": "namespaces (bubblewrap: user, mount, PID, network and IPC namespaces"
-            + (", a uid per student inside its own user namespace, a cgroup per student" if self.root_userns else ", an unprivileged uid per student" if self.own_uid else "")
+            "namespaces": "namespaces (bubblewrap: mount, PID, network and IPC namespaces"
+            + (", an unprivileged uid and a cgroup per student" if self.own_uid else ", a user namespace")
             + ")",
             "uid": "an unprivileged uid per student (no namespaces here)",
             "process": "a separate process only (no sandbox here)",
@@ -217,11 +241,11 @@ def choose(requested: str = "best") -> Sandbox:
     probe_uid = UID_BASE + UID_SLOTS - 1 if _can_switch_uid() else None
     notes = []
     if requested in ("best", "strict", "namespaces"):
+        if probe_uid is not None and not _probe_namespaces(probe_uid, as_root=True):
+            return Sandbox("namespaces", as_root=True)
         why = _probe_namespaces(probe_uid)
         if not why:
             return Sandbox("namespaces")
-        if probe_uid is not None and not _probe_namespaces(probe_uid, as_root=True):
-            return Sandbox("namespaces", root_userns=True)
         notes.append(f"no namespaces: {why}")
         if requested == "namespaces":
             raise SandboxUnavailable(notes[-1])
@@ -252,8 +276,22 @@ class Slot:
     # -------------------------------------------------------------- the child's side (preexec)
     @property
     def host_uid(self) -> int | None:
-        """The uid the child becomes on the host before exec (None: it keeps the grader's)."""
-        return self.uid if self.sandbox.unprivileged else None
+        """The unprivileged uid the student's processes have on the host (None: the grader's)."""
+        return self.uid if self.sandbox.own_uid else None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds all of this student's processes have used: from its cgroup (which counts
+        the ones that are gone too), else the sum over the living ones of its uid; None where
+        neither is known."""
+        for path in self.cgroups:
+            for name, scale in (("cpuacct.usage", 1e-9), ("cpu.stat", 1e-6)):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    text = Path(path, name).read_text()
+                    value = int(text.split()[0]) if name == "cpuacct.usage" else int(next(l for l in text.splitlines() if l.startswith("usage_usec")).split()[1])
+                    return value * scale
+        if self.host_uid is not None:
+            return sum(cpu_of(pid) or 0.0 for pid in processes_of(self.host_uid))
+        return None
 
     def enter(self) -> None:
         """Run in the child between fork and exec: limits, cgroups, death signal, then the uid."""
@@ -278,7 +316,7 @@ class Slot:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(which, (value, value))
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if self.host_uid is not None:
+        if self.host_uid is not None and not self.sandbox.as_root:  # (as root, setpriv does it inside bubblewrap)
             _become(self.host_uid)
 
     # -------------------------------------------------------------- the grader's side
@@ -289,8 +327,8 @@ class Slot:
                 if self.host_uid is not None:
                     with contextlib.suppress(OSError):
                         os.chown(p, self.uid, self.uid, follow_symlinks=False)
-                with contextlib.suppress(OSError):
-                    os.chmod(p, 0o700 if p.is_dir() else 0o600)
+                with contextlib.suppress(OSError):  # folders: others may pass through (bubblewrap's chdir), never list or read
+                    os.chmod(p, 0o711 if p.is_dir() else 0o600)
 
     def kill_all(self) -> None:
         """Kill every process of this student: through its cgroup, and as its uid (kill(-1))."""
@@ -361,9 +399,19 @@ def sweep(uid: int) -> bool:
     return True
 
 
+def cpu_of(pid: int) -> float | None:
+    """CPU seconds (user + system, and of its children that it waited for) of process ``pid``."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _claim_uid():
     """A uid no other grading process holds now (a lock file per uid, kept while grading)."""
-    folder = Path(tempfile.gettempdir(), "grader-uids")
+    folder = Path("/tmp", "grader-uids")  # not TMPDIR: every grading process must see the same locks
     folder.mkdir(mode=0o700, exist_ok=True)
     for slot in range(UID_SLOTS - 1):  # the last uid is the probe's
         handle = open(folder / f"{slot}.lock", "w")
@@ -378,24 +426,41 @@ def _claim_uid():
     raise SandboxUnavailable(f"all {UID_SLOTS - 1} student uids are in use")
 
 
+def _clear_stale_cgroups(root: Path) -> None:
+    """Remove the cgroups of grading processes that died without removing their own."""
+    for group in root.glob("grader-*-*"):
+        with contextlib.suppress(OSError, ValueError):
+            owner = int(group.name.split("-")[1])
+            if not Path("/proc", str(owner)).exists():
+                for pid in Path(group, "cgroup.procs").read_text().split():
+                    with contextlib.suppress(OSError):
+                        os.kill(int(pid), signal.SIGKILL)
+                group.rmdir()
+
+
 def _make_cgroups(memory_bytes: int) -> list[str]:
-    """A memory and a pids cgroup for one student (v1 or v2), where this machine lets root make them."""
+    """Memory, pids and CPU cgroups for one student (v1 or v2), where this machine lets root make
+    them: memory and processes capped across all its processes, at most one core between them,
+    and its CPU time counted (``Slot.cpu_seconds``)."""
     name = f"grader-{os.getpid()}-{time.monotonic_ns()}"
     made = []
     root = Path("/sys/fs/cgroup")
     if (root / "cgroup.controllers").exists():  # v2: one hierarchy
+        _clear_stale_cgroups(root)
         group = root / name
         with contextlib.suppress(OSError):
             group.mkdir()
-            for f, v in (("memory.max", memory_bytes), ("memory.swap.max", 0), ("pids.max", PROCESSES)):
+            for f, v in (("memory.max", memory_bytes), ("memory.swap.max", 0), ("pids.max", PROCESSES), ("cpu.max", "100000 100000")):
                 with contextlib.suppress(OSError):
                     (group / f).write_text(str(v))
             made.append(str(group))
         return made
-    for controller, settings in (("memory", (("memory.limit_in_bytes", memory_bytes), ("memory.memsw.limit_in_bytes", memory_bytes))), ("pids", (("pids.max", PROCESSES),))):
+    cpu = (("cpu.cfs_period_us", 100000), ("cpu.cfs_quota_us", 100000))
+    for controller, settings in (("cpuacct", ()), ("memory", (("memory.limit_in_bytes", memory_bytes), ("memory.memsw.limit_in_bytes", memory_bytes))), ("pids", (("pids.max", PROCESSES),)), ("cpu", cpu)):
         base = root / controller
-        if not base.is_dir():
-            continue
+        if not base.is_dir() or str(base.resolve()) in {str(Path(m).parent.resolve()) for m in made}:
+            continue  # (cpu and cpuacct may be one hierarchy)
+        _clear_stale_cgroups(base)
         group = base / name
         with contextlib.suppress(OSError):
             group.mkdir()

@@ -21,11 +21,15 @@ import base64
 import json
 import math
 import os
+import select
 import struct
+import time
 
 import numpy as np
 
 MAX_FRAME = 64 * 1024 * 1024  # bytes
+MAX_HEADER = 1024 * 1024  # bytes of JSON: arrays travel as raw bytes, so a real header is small
+MAX_DIMS = 32  # NumPy's own limit on an array's dimensions
 _HEAD = struct.Struct(">II")
 
 
@@ -38,10 +42,14 @@ def _as_f64(obj) -> np.ndarray:
 
 
 def _check_shape(shape) -> tuple[int, ...]:
-    if not (isinstance(shape, list) and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
+    if not (isinstance(shape, list) and len(shape) <= MAX_DIMS and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
         raise ProtocolError("malformed array")
-    if 8 * math.prod(shape) > MAX_FRAME:
-        raise ProtocolError("array larger than a frame")
+    if 0 not in shape:
+        count = 1
+        for s in shape:  # stop as soon as it is too large: no product of huge numbers
+            count *= s
+            if 8 * count > MAX_FRAME:
+                raise ProtocolError("array larger than a frame")
     return tuple(shape)
 
 
@@ -102,9 +110,21 @@ def encode(obj) -> bytes:
 
 
 def decode(payload: bytes, header_size: int):
-    """The message in ``payload`` (a frame without its 8-byte head)."""
+    """The message in ``payload`` (a frame without its 8-byte head); ``ProtocolError`` for
+    anything else, however it is malformed (too large, too deep, inconsistent)."""
+    try:
+        return _decode(payload, header_size)
+    except ProtocolError:
+        raise
+    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError, KeyError) as exc:
+        raise ProtocolError(f"not a valid message ({type(exc).__name__})") from None
+
+
+def _decode(payload: bytes, header_size: int):
     if not 0 <= header_size <= len(payload):
         raise ProtocolError("header size out of range")
+    if header_size > MAX_HEADER:
+        raise ProtocolError(f"header of {header_size} bytes is over the limit of {MAX_HEADER}")
     try:
         header = json.loads(payload[:header_size].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError, TypeError) as exc:
@@ -126,17 +146,34 @@ def decode(payload: bytes, header_size: int):
     return _fill(header, arrays)
 
 
-def write_frame(fd: int, obj) -> None:
+def _wait(fd: int, deadline: float | None, write: bool = False) -> None:
+    """Wait until ``fd`` is ready, or raise ``TimeoutError`` at ``deadline`` (``time.monotonic``)."""
+    if deadline is None:
+        return
+    remaining = deadline - time.monotonic()
+    ready = select.select([], [fd], [], max(remaining, 0))[1] if write else select.select([fd], [], [], max(remaining, 0))[0]
+    if not ready:
+        raise TimeoutError
+
+
+def write_frame(fd: int, obj, deadline: float | None = None) -> None:
+    """Write one frame. With ``deadline`` (``fd`` should then be non-blocking), a reader that
+    stops reading cannot hold the writer past it: ``TimeoutError``."""
     data = encode(obj)
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        _wait(fd, deadline, write=True)
+        try:
+            written = os.write(fd, view[: 1 << 16])
+        except BlockingIOError:
+            continue
         view = view[written:]
 
 
-def _read_exact(fd: int, n: int) -> bytes:
+def _read_exact(fd: int, n: int, deadline: float | None = None) -> bytes:
     chunks, remaining = [], n
     while remaining:
+        _wait(fd, deadline)
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the channel")
@@ -145,11 +182,13 @@ def _read_exact(fd: int, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_frame(fd: int):
-    size, header_size = _HEAD.unpack(_read_exact(fd, _HEAD.size))
+def read_frame(fd: int, deadline: float | None = None):
+    """Read one frame. With ``deadline``, a writer that stops mid-frame cannot hold the reader
+    past it: ``TimeoutError``."""
+    size, header_size = _HEAD.unpack(_read_exact(fd, _HEAD.size, deadline))
     if size > MAX_FRAME:
         raise ProtocolError(f"frame of {size} bytes is over the limit")
-    return decode(_read_exact(fd, size), header_size)
+    return decode(_read_exact(fd, size, deadline), header_size)
 
 
 # ----------------------------------------------------------------------------- stored form
