@@ -162,9 +162,10 @@ class Target:
             result.Xs, result.losses = get("Xs_"), get("losses_")
         if "evaluations" in fit:
             result.evaluations = get("evaluations")
+        got = {"X_": result.X, "n_iter_": result.n_iter, "converged_": result.converged, "diverged_": result.diverged}
         for key, shape in expected.items():
-            if np.shape(get(key)) != shape:
-                raise StudentError("bad_output", f"{name}.{key} has shape {np.shape(get(key))} for X0 of shape {X0.shape}; expected {shape}", name)
+            if got[key].shape != shape:
+                raise StudentError("bad_output", f"{name}.{key} has shape {got[key].shape} for X0 of shape {X0.shape}; expected {shape}", name)
         return result
 
     def fit_error(self, optimizer: str, landscape: LandscapeSpec, X0, **kwargs) -> tuple[str | None, str]:

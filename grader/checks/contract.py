@@ -104,7 +104,7 @@ def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, ne
         )
     else:
         with np.errstate(invalid="ignore", over="ignore"):
-            gap = np.max(np.abs(mine.Xs - want.Xs) / (1.0 + np.abs(want.Xs))) if mine.Xs.shape == want.Xs.shape else np.inf
+            gap = max_gap(mine.Xs, want.Xs)[0] if mine.Xs.shape == want.Xs.shape else np.inf
         ledger.note(float(gap), GATE_TOL, f"{name}: first {GATE_STEPS} steps on {where}")
         if not gap <= GATE_TOL:
             how = path_difference(mine.Xs, want.Xs, GATE_TOL, kwargs.get("lr")) if mine.Xs.shape == want.Xs.shape else f"history shape {mine.Xs.shape}, expected {want.Xs.shape}"

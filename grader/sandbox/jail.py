@@ -268,31 +268,12 @@ class Slot:
 
     def __init__(self, sandbox: Sandbox, memory_bytes: int):
         self.sandbox, self.memory_bytes = sandbox, memory_bytes
-        self.uid = self._lock = None
+        self.uid = self._lock = None  # the unprivileged uid its processes have on the host (None: the grader's)
         if sandbox.own_uid:
             self.uid, self._lock = _claim_uid()
         self.cgroups = _make_cgroups(memory_bytes) if _can_switch_uid() else []
 
     # -------------------------------------------------------------- the child's side (preexec)
-    @property
-    def host_uid(self) -> int | None:
-        """The unprivileged uid the student's processes have on the host (None: the grader's)."""
-        return self.uid if self.sandbox.own_uid else None
-
-    def cpu_seconds(self) -> float | None:
-        """CPU seconds all of this student's processes have used: from its cgroup (which counts
-        the ones that are gone too), else the sum over the living ones of its uid; None where
-        neither is known."""
-        for path in self.cgroups:
-            for name, scale in (("cpuacct.usage", 1e-9), ("cpu.stat", 1e-6)):
-                with contextlib.suppress(OSError, ValueError, IndexError):
-                    text = Path(path, name).read_text()
-                    value = int(text.split()[0]) if name == "cpuacct.usage" else int(next(l for l in text.splitlines() if l.startswith("usage_usec")).split()[1])
-                    return value * scale
-        if self.host_uid is not None:
-            return sum(cpu_of(pid) or 0.0 for pid in processes_of(self.host_uid))
-        return None
-
     def enter(self) -> None:
         """Run in the child between fork and exec: limits, cgroups, death signal, then the uid."""
         import resource
@@ -308,7 +289,7 @@ class Slot:
             (resource.RLIMIT_CPU, CPU_SECONDS),
             (resource.RLIMIT_CORE, 0),
         ]
-        if self.host_uid is not None:
+        if self.uid is not None:
             limits.append((resource.RLIMIT_NPROC, PROCESSES))
         elif os.geteuid() != 0:  # the grader's own uid: allow only PROCESSES more than it runs now
             limits.append((resource.RLIMIT_NPROC, len(processes_of(os.getuid())) + PROCESSES))
@@ -316,15 +297,29 @@ class Slot:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(which, (value, value))
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if self.host_uid is not None and not self.sandbox.as_root:  # (as root, setpriv does it inside bubblewrap)
-            _become(self.host_uid)
+        if self.uid is not None and not self.sandbox.as_root:  # (as root, setpriv does it inside bubblewrap)
+            _become(self.uid)
 
     # -------------------------------------------------------------- the grader's side
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds all of this student's processes have used: from its cgroup (which counts
+        the ones that are gone too), else the sum over the living ones of its uid; None where
+        neither is known."""
+        for path in self.cgroups:
+            for name, scale in (("cpuacct.usage", 1e-9), ("cpu.stat", 1e-6)):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    text = Path(path, name).read_text()
+                    value = int(text.split()[0]) if name == "cpuacct.usage" else int(next(l for l in text.splitlines() if l.startswith("usage_usec")).split()[1])
+                    return value * scale
+        if self.uid is not None:
+            return sum(cpu_of(pid) or 0.0 for pid in processes_of(self.uid))
+        return None
+
     def own(self, *paths: Path) -> None:
         """Give the slot's uid the folders its child must read (and nobody else)."""
         for root in paths:
             for p in [Path(root), *Path(root).rglob("*")]:
-                if self.host_uid is not None:
+                if self.uid is not None:
                     with contextlib.suppress(OSError):
                         os.chown(p, self.uid, self.uid, follow_symlinks=False)
                 with contextlib.suppress(OSError):  # folders: others may pass through (bubblewrap's chdir), never list or read
@@ -350,7 +345,7 @@ class Slot:
         return pids
 
     def _sweep_uid(self) -> bool:
-        return self.host_uid is not None and sweep(self.host_uid)
+        return self.uid is not None and sweep(self.uid)
 
     def close(self) -> None:
         self.kill_all()
@@ -360,13 +355,6 @@ class Slot:
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 self._lock.close()
-
-    def peak_memory(self) -> int | None:
-        for path in self.cgroups:
-            for name in ("memory.max_usage_in_bytes", "memory.peak"):
-                with contextlib.suppress(OSError, ValueError):
-                    return int(Path(path, name).read_text())
-        return None
 
 
 def processes_of(uid: int) -> list[int]:
