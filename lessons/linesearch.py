@@ -4,8 +4,8 @@ Along a direction ``p`` from ``x`` the loss becomes a function of the step lengt
 ``phi(t) = L(x + t p)``, with slope ``phi'(t) = grad L(x + t p) . p``. A line search picks ``t``
 for every row of a batch at once; rows are independent, as everywhere in the course.
 
-- ``backtracking``: halve ``t`` until the Armijo (sufficient decrease) condition holds,
-  ``phi(t) <= phi(0) + c1 t phi'(0)``.
+(Armijo backtracking, the simplest line search, is an exercise of lesson 3: ``second_order.backtracking``.)
+
 - ``wolfe``: find ``t`` satisfying the strong Wolfe conditions, Armijo plus the curvature
   condition ``|phi'(t)| <= c2 |phi'(0)|`` (Nocedal & Wright, algorithms 3.5 and 3.6). The
   curvature condition is what quasi-Newton methods need: it guarantees ``y^T s > 0`` for the
@@ -28,30 +28,6 @@ def _rows(mask: Array) -> Array:
 def row_index(rows: Array, n: int):
     """An index for ``rows`` of an (n, ...) array: a slice (a view, no copy) when it is all of them."""
     return slice(None) if len(rows) == n else rows
-
-
-def backtracking(loss, X: Array, P: Array, f0: Array, slope: Array, t0=1.0, c1: float = 1e-4, shrink: float = 0.5, max_halvings: int = 40) -> Array:
-    """Armijo backtracking for each row: the first ``t = t0 * shrink^k`` with
-    ``L(x + t p) <= L(x) + c1 t slope``. Returns ``t: (n,)``; a row that never satisfies it
-    (``slope >= 0``: ``p`` is not a descent direction) gets ``t = 0``.
-
-    Args:
-        loss: callable ``(n, d) -> (n,)``.
-        X, P: (n, d) points and directions. f0: (n,) losses at X. slope: (n,) ``grad . p`` at X.
-    """
-    t = np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy()
-    searching = slope < 0
-    t[~searching] = 0.0
-    for _ in range(max_halvings):
-        rows = _rows(searching)
-        if rows.size == 0:
-            break
-        f = np.asarray(loss(X[rows] + t[rows, None] * P[rows]), dtype=np.float64)
-        ok = f <= f0[rows] + c1 * t[rows] * slope[rows]
-        searching[rows[ok]] = False
-        t[rows[~ok]] *= shrink
-    t[searching] = 0.0  # gave up: stay put rather than increase the loss
-    return t
 
 
 #: an interpolated trial must lie this fraction of the bracket's width inside it, else bisect

@@ -10,7 +10,28 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Array, BaseOptimizer
-from .linesearch import backtracking
+
+
+def backtracking(loss, X: Array, P: Array, f0: Array, slope: Array, t0=1.0, c1: float = 1e-4, shrink: float = 0.5, max_halvings: int = 40) -> Array:
+    """Armijo backtracking, for every row at once: the first ``t = t0 * shrink^k``
+    (``k = 0, 1, ..., max_halvings - 1``) with the sufficient decrease
+
+        L(x + t p) <= L(x) + c1 t slope,      slope = grad L(x) . p.
+
+    Each row stops at its own first success; a row whose ``slope >= 0`` (``p`` is not a descent
+    direction) or that never succeeds gets ``t = 0`` (stay put rather than raise the loss).
+    Evaluate the loss only on the rows still searching, as one batch per trial: no loop over rows.
+
+    Args:
+        loss: callable ``(k, d) -> (k,)``.
+        X, P: (n, d) points and directions. f0: (n,) losses at ``X``. slope: (n,) ``grad . p`` at ``X``.
+        t0: the first trial, a number or (n,). c1: the Armijo constant in (0, 1).
+        shrink: the factor in (0, 1) each failed trial is multiplied by.
+
+    Returns:
+        t: (n,) the accepted step lengths.
+    """
+    raise NotImplementedError("backtracking: not implemented yet (your exercise in second_order.py)")
 
 
 class Newton(BaseOptimizer):
@@ -33,7 +54,7 @@ class Newton(BaseOptimizer):
         lr: the step length ``t`` (1 is the full Newton step).
         damping: ``> 0``, how far above zero an indefinite Hessian's spectrum is lifted,
             relative to its largest eigenvalue.
-        line_search: backtrack from ``t = lr`` until ``L(x + t p) <= L(x) + c1 t g.p``.
+        line_search: find ``t`` with ``backtracking`` (above) from ``t = lr``.
         c1: the Armijo constant.
     """
 

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solutions.landscapes import Quadratic, Rosenbrock
-from solutions.linesearch import _zoom_trial, backtracking, wolfe
+from solutions.linesearch import _zoom_trial, wolfe
+from solutions.second_order import backtracking
 from solutions.quasi_newton import BFGS, LBFGS
 
 C1, C2 = 1e-4, 0.9
