@@ -11,8 +11,12 @@ from .registry import REGISTRY, Check
 
 
 def all_checks(include_hidden: bool = True) -> list[Check]:
-    """Every registered check, in registration order."""
-    return [c for c in REGISTRY.values() if include_hidden or not c.hidden]
+    """Every registered check, exercise by exercise (in the order each exercise's first check was
+    registered), and within an exercise in registration order: the order of their numbers."""
+    first = {}
+    for c in REGISTRY.values():
+        first.setdefault(c.exercise, len(first))
+    return sorted((c for c in REGISTRY.values() if include_hidden or not c.hidden), key=lambda c: first[c.exercise])
 
 
 def exercises() -> list[str]:

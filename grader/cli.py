@@ -177,11 +177,14 @@ def cmd_list(args) -> int:
 
 
 def cmd_build_lessons(args) -> int:
-    (stubs,) = _instructor("stubs")
+    stubs, questions = _instructor("stubs", "questions")
+    from . import answers
 
     try:
         if args.check:
             changed = stubs.drift(engine.SOLUTIONS, engine.LESSONS)
+            if not answers.KEY_FILE.is_file() or answers.KEY_FILE.read_text() != questions.key_text():
+                changed.append(answers.KEY_FILE.name)
             if changed:
                 print(f"lessons/ is out of date with solutions/: {', '.join(changed)}; run: python -m grader build-lessons", file=sys.stderr)
                 return 1
@@ -189,6 +192,8 @@ def cmd_build_lessons(args) -> int:
             return 0
         for path in stubs.write_lessons(engine.SOLUTIONS, engine.LESSONS):
             print(f"wrote {path.relative_to(engine.REPO)}")
+        if questions.write_key():
+            print(f"wrote {answers.KEY_FILE.relative_to(engine.REPO)}")
     except stubs.StubError as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .sandbox.runner import MODULES, Runner, StudentError  # noqa: F401  (MODULES: the course's layout, for the grader's side too)
+from .sandbox.runner import MODULES, SUBMITTED, Runner, StudentError  # noqa: F401  (MODULES, SUBMITTED: the course's layout, for the grader's side too)
 
 Array = np.ndarray
 
@@ -135,6 +135,26 @@ class Target:
         if not np.all(np.isfinite(value)):
             raise StudentError("bad_output", f"{where} returned NaN or inf for finite input; expected finite numbers (look for a division by zero or an overflow)", where)
         return value
+
+    def function(self, name: str, landscape: LandscapeSpec, *args, shape: tuple | None = None, **kwargs) -> Array:
+        """Call the exercise function ``name(landscape, *args, **kwargs)`` (arrays and numbers in, an array out)."""
+        response = self._ask({"op": "function", "name": name, "landscape": landscape.as_dict(), "args": [np.asarray(a, dtype=np.float64) for a in args], "kwargs": kwargs})
+        value = _floats(response.get("value"), name)
+        if shape is not None and value.shape != tuple(shape):
+            raise StudentError("bad_output", f"{name} returned shape {value.shape}; expected {tuple(shape)}", name)
+        if not np.all(np.isfinite(value)):
+            raise StudentError("bad_output", f"{name} returned NaN or inf for finite input; expected finite numbers", name)
+        return value
+
+    def answer(self, module: str, name: str) -> float | str:
+        """The student's answer ``module.name``: a finite float or a string of at most 40 characters."""
+        value = self._ask({"op": "answer", "module": module, "name": name}).get("value")
+        where = f"{module}.{name}"
+        if isinstance(value, str):
+            return value[:40]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise StudentError("bad_output", f"{where}: the answer is neither a number nor a letter", where)
+        return float(value)
 
     def fit(self, optimizer: str, landscape: LandscapeSpec, *starts, **kwargs) -> list[FitResult] | FitResult:
         """Fit ``optimizer(landscape, **kwargs)`` from each start in turn on one instance.

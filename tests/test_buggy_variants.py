@@ -89,6 +89,14 @@ CATALOGUE = [
     Bug("adam step count not reset between fits", F, (("self.t_ = 0\n", "self.t_ = getattr(self, 't_', 0)\n"),), "Adam", ("Adam.contract.refit",)),
     Bug("adam eps inside the square root", F, (("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "return X - self.lr * m_hat / np.sqrt(v_hat + self.eps)"),), "Adam", ("Adam.trajectory.reference",)),
     Bug("adam swaps beta1 and beta2", F, (("self.m_ = self.beta1 * self.m_ + (1.0 - self.beta1) * g", "self.m_ = self.beta2 * self.m_ + (1.0 - self.beta2) * g"), ("self.v_ = self.beta2 * self.v_ + (1.0 - self.beta2) * g**2", "self.v_ = self.beta1 * self.v_ + (1.0 - self.beta1) * g**2")), "Adam", ("Adam.trajectory.reference",)),
+    # ---- backtracking (Armijo)
+    Bug("backtracking shrinks before its first test", S, (("        f = np.asarray(loss(X[rows] + t[rows, None] * P[rows]), dtype=np.float64)\n        ok", "        t[rows] *= shrink\n        f = np.asarray(loss(X[rows] + t[rows, None] * P[rows]), dtype=np.float64)\n        ok"), ("        t[rows[~ok]] *= shrink\n", "")), "backtracking", ("backtracking.armijo.first_success",), words=("shrink too small",)),
+    Bug("backtracking with the sign of the decrease term flipped", S, (("ok = f <= f0[rows] + c1 * t[rows] * slope[rows]", "ok = f <= f0[rows] - c1 * t[rows] * slope[rows]"),), "backtracking", ("backtracking.armijo.constants",), words=("do not satisfy",)),
+    Bug("backtracking with c1 fixed at 1e-4", S, (("ok = f <= f0[rows] + c1 * t[rows] * slope[rows]", "ok = f <= f0[rows] + 1e-4 * t[rows] * slope[rows]"),), "backtracking", ("backtracking.armijo.constants",)),
+    Bug("backtracking keeps t0 for ascent directions", S, (("    t[~searching] = 0.0\n", ""),), "backtracking", ("backtracking.armijo.first_success",), words=("slope >= 0",)),
+    Bug("backtracking stops every row at the first row's success", S, (("        searching[rows[ok]] = False\n", "        if ok.any():\n            searching[:] = False\n"),), "backtracking", ("backtracking.armijo.first_success",)),
+    Bug("backtracking returns its last trial when it gives up", S, (("    t[searching] = 0.0\n    return t\n", "    return t\n"),), "backtracking", ("backtracking.armijo.gives_up",)),
+    Bug("backtracking halves whatever shrink says", S, (("        t[rows[~ok]] *= shrink", "        t[rows[~ok]] *= 0.5"),), "backtracking", ("backtracking.armijo.constants",)),
     # ---- Newton
     Bug("newton without regularization", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.zeros(len(lam))"),), "Newton", ("Newton.trajectory.reference",)),
     Bug("newton steps uphill (sign of p)", S, (("        return -np.linalg.solve(shifted, g[..., None])[..., 0]", "        return np.linalg.solve(shifted, g[..., None])[..., 0]"),), "Newton", ("Newton.trajectory.notebook", "Newton.one_step")),

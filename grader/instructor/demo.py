@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from ..engine import LESSONS, SOLUTIONS
-from ..target import MODULES
+from ..target import SUBMITTED
 
 STUDENTS = ("complete", "partial", "buggy", "hostile")
 
@@ -67,9 +67,10 @@ def build(dest: Path) -> Path:
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        for module in MODULES:
+        for module in SUBMITTED:
             source = SOLUTIONS if (student != "partial" or module in ("landscapes", "first_order")) else LESSONS
-            shutil.copyfile(source / f"{module}.py", folder / f"{module}.py")
+            if (source / f"{module}.py").is_file():
+                shutil.copyfile(source / f"{module}.py", folder / f"{module}.py")
         if student == "buggy":
             _patch(folder, BUGGY)
         if student == "hostile":

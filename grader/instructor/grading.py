@@ -23,7 +23,7 @@ import numpy as np
 from .. import engine, report
 from ..catalogue import all_checks
 from ..sandbox import jail
-from ..target import MODULES
+from ..target import SUBMITTED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -50,7 +50,7 @@ def unpack(path: Path, dest: Path) -> tuple[Path, list[str]]:
     (the shallowest wins); nothing is extracted by the archive's own paths.
     """
     dest.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{m}.py" for m in MODULES}
+    wanted = {f"{m}.py" for m in SUBMITTED}
     notes = []
     if path.is_dir():
         candidates = [p for p in path.rglob("*.py") if p.name in wanted and len(p.relative_to(path).parts) <= 2]

@@ -5,6 +5,9 @@ included) become one ``raise NotImplementedError("<Class.method>: not implemente
 at the marker's indentation. Everything else (signatures, docstrings, defaults,
 given code) is copied as it is. Markers must pair up, may not nest, and must sit
 inside a function: anything else is a ``StubError`` naming the file and line.
+
+In a lesson's answers module, a top-level ``NAME = <value>  # ANSWER`` becomes ``NAME = None``:
+the student writes the value.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 _MARKER = re.compile(r"^(\s*)# (BEGIN|END) SOLUTION\s*$")
+_ANSWER = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*# ANSWER\s*$")
 
 
 class StubError(ValueError):
@@ -54,6 +58,13 @@ def strip_solutions(source: str, filename: str = "<source>") -> tuple[str, list[
     open_at: int | None = None
     open_indent = ""
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        answer = _ANSWER.match(line)
+        if answer is not None:
+            if open_at is not None or number in where:
+                raise StubError(f"{filename}:{number}: an # ANSWER line must be a top-level assignment")
+            exercises.append(answer.group(1))
+            out.append(f"{answer.group(1)} = None\n")
+            continue
         match = _MARKER.match(line)
         if match is None:
             if open_at is None:

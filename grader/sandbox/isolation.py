@@ -35,7 +35,7 @@ import numpy as np
 
 from . import jail
 from .protocol import ProtocolError, read_frame, write_frame
-from .runner import MODULES, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, timeout_message
+from .runner import SUBMITTED, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, timeout_message
 
 WORKER_FILES = ("protocol.py", "runner.py", "worker.py")
 DEFAULT_MEMORY_MB = 1024
@@ -51,7 +51,7 @@ def prepare_sandbox(submission: Path, given: Path, root: Path) -> Path:
     work, lib = root / "work", root / "lib" / "_gradeworker"
     work.mkdir(parents=True)
     lib.mkdir(parents=True)
-    for module in MODULES:
+    for module in SUBMITTED:
         source = Path(submission) / f"{module}.py"
         if source.is_file():
             shutil.copyfile(source, work / source.name)

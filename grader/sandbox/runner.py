@@ -38,6 +38,12 @@ MODULES: dict[str, tuple[str, ...]] = {
 }
 #: given classes (no exercises) that checks build from the reference
 GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit", "LinearPhysics")}
+#: the lessons' answers modules (module-level values, graded by ``grader.checks.questions``)
+ANSWER_MODULES = ("answers_gradients", "answers_first_order", "answers_newton", "answers_quasi_newton", "answers_inversion", "answers_bakeoff")
+#: every file a student hands in: the exercise modules and the answers modules
+SUBMITTED = (*MODULES, *ANSWER_MODULES)
+#: exercise functions (not classes) and their modules
+FUNCTIONS = {"backtracking": "second_order"}
 #: modules that are given code, not exercises, but that the exercises import
 SUPPORT_MODULES = ("base", "linesearch")
 CLASS_MODULE = {cls: module for table in (MODULES, GIVEN) for module, classes in table.items() for cls in classes}
@@ -315,6 +321,10 @@ class Runner:
                 return {"ok": True, **self._fit_error(request)}
             if request["op"] == "static":
                 return {"ok": True, "value": self._static(request)}
+            if request["op"] == "function":
+                return {"ok": True, "value": self._function(request)}
+            if request["op"] == "answer":
+                return {"ok": True, "value": self._answer(request)}
             raise ValueError(f"unknown request {request['op']!r}")
         except StudentError as exc:
             # "broken": the method hung or exhausted resources, and will fail at once from now on
@@ -338,6 +348,38 @@ class Runner:
             raise StudentError("missing", f"{name} has no method {method}", where)
         args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else float(a) for a in request["args"]]
         return _numeric(self._guarded(where, lambda: bound(*args), called=_called(args)), where)
+
+    def _function(self, request: dict) -> Array:
+        """Call the exercise function ``name(landscape, *arrays, **numbers)``."""
+        name = request["name"]
+        module = FUNCTIONS.get(name)
+        if module is None:
+            raise ValueError(f"unknown course function {name!r}")  # a grader bug, not the student's
+        func = getattr(self._module(module), name, None)
+        if not callable(func):
+            raise StudentError("missing", f"{module}.py has no function {name}", name)
+        loss = self.landscape(request["landscape"])
+        args = [np.array(a, dtype=np.float64) for a in request["args"]]
+        kwargs = {k: float(v) if isinstance(v, float) else int(v) for k, v in request["kwargs"].items()}
+        return _numeric(self._guarded(name, lambda: func(loss, *args, **kwargs), called=_called(args)), name)
+
+    def _answer(self, request: dict):
+        """The value of ``name`` in the answers module ``module``: a float or a short string."""
+        module_name, name = request["module"], request["name"]
+        if module_name not in ANSWER_MODULES:
+            raise ValueError(f"unknown answers module {module_name!r}")  # a grader bug, not the student's
+        where = f"{module_name}.{name}"
+        module = self._module(module_name)
+        if not hasattr(module, name):
+            raise StudentError("missing", f"{module_name}.py has no {name} (keep every name of the template)", where)
+        value = getattr(module, name)
+        if value is None:
+            raise StudentError("not_implemented", f"{where}: not answered yet (replace None by your answer)", where)
+        if isinstance(value, str):
+            return value[:40]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise StudentError("bad_output", f"{where} is a {type(value).__name__}: answer with a number, or one letter as a string", where)
+        return float(value)
 
     def _fit(self, request: dict) -> list[dict]:
         name = request["optimizer"]

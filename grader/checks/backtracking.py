@@ -1,0 +1,89 @@
+"""Checks for lesson 3's Armijo backtracking: ``second_order.backtracking``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import CheckFailed, check, expect
+from ..target import LandscapeSpec
+
+ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
+HINT = (
+    "each row tries t0, t0*shrink, t0*shrink^2, ... and keeps the FIRST trial that satisfies the sufficient decrease "
+    "L(x + t p) <= L(x) + c1 t slope; test before you shrink, compare with the given f0 and slope, and give t = 0 to a "
+    "row whose slope is not negative or that runs out of trials"
+)
+
+
+def _problem():
+    """30 rows on Rosenbrock: steepest descent (many halvings), random descent directions,
+    tiny steps (accepted at once), and ascent or flat directions (t = 0)."""
+    rng = np.random.default_rng(11)
+    X = rng.uniform(-2.0, 2.0, size=(30, 2))
+    return X, rng
+
+
+def _directions(ref, X, rng):
+    h = ref.landscape("Rosenbrock", source="reference", d=2)
+    f0, g = h(X), h.grad(X)
+    P = -g.copy()
+    R = rng.normal(size=(10, 2))
+    R *= -np.sign(np.einsum("nd,nd->n", R, g[10:20]))[:, None]
+    P[10:20] = R * np.linalg.norm(g[10:20], axis=1, keepdims=True)
+    P[20:25] = -1e-4 * g[20:25]
+    P[25:28] = g[25:28]  # uphill
+    P[28:30] = np.stack([-g[28:30, 1], g[28:30, 0]], axis=1)  # orthogonal: slope 0
+    return P, f0, np.einsum("nd,nd->n", g, P)
+
+
+def _compare(t, ref, kwargs: dict, what: str, t0=1.0):
+    X, rng = _problem()
+    P, f0, slope = _directions(ref, X, rng)
+    args = (X, P, f0, slope, np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy())
+    got = t.function("backtracking", ROSENBROCK, *args, shape=(len(X),), **kwargs)
+    want = ref.function("backtracking", ROSENBROCK, *args, shape=(len(X),), **kwargs)
+    bad = np.flatnonzero(~np.isclose(got, want, rtol=1e-9, atol=0.0))
+    if bad.size == 0:
+        return
+    i = int(bad[0])
+    shrink = kwargs.get("shrink", 0.5)
+    kinds = []
+    if np.any(want[bad] == 0) and np.any(got[bad][want[bad] == 0] != 0):
+        kinds.append("rows with slope >= 0 (not a descent direction) must get t = 0")
+    nonzero = bad[(want[bad] > 0) & (got[bad] > 0)]
+    if nonzero.size and np.allclose(got[nonzero], want[nonzero] * shrink):
+        kinds.append("every accepted t is one shrink too small: test a trial before shrinking it")
+    elif nonzero.size and np.all(got[nonzero] > want[nonzero]):
+        kinds.append("you accept trials that do not satisfy the sufficient decrease: check the inequality and the sign of slope")
+    elif nonzero.size and np.all(got[nonzero] < want[nonzero]):
+        kinds.append("you reject trials that satisfy the sufficient decrease (a too strict test, or halving rows that were already done)")
+    if np.any(want[bad] > 0) and np.any(got[bad][want[bad] > 0] == 0):
+        kinds.append("rows that should succeed got t = 0")
+    raise CheckFailed(
+        f"{what}: {bad.size} of {len(X)} rows differ; row {i} (x = {np.round(X[i], 4).tolist()}, slope {slope[i]:.4g}): "
+        f"expected t = {want[i]:.6g}, got {got[i]:.6g}. " + ("; ".join(kinds) + ". " if kinds else "") + f"Hint: {HINT}"
+    )
+
+
+@check("backtracking.armijo.first_success", points=3)
+def first_success(t, ref):
+    """On 30 rows of Rosenbrock (steepest descent, random descent directions, tiny steps), every row's t is the first of t0 * 0.5^k with sufficient decrease."""
+    _compare(t, ref, {}, "backtracking(Rosenbrock, t0=1, c1=1e-4, shrink=0.5)")
+
+
+@check("backtracking.armijo.constants", points=2)
+def constants(t, ref):
+    """The constants are used as given: c1 = 0.3, shrink = 0.7, and t0 a different number per row."""
+    X, _ = _problem()
+    t0 = np.linspace(0.2, 3.0, len(X))
+    _compare(t, ref, {"c1": 0.3, "shrink": 0.7}, "backtracking(Rosenbrock, t0 per row, c1=0.3, shrink=0.7)", t0=t0)
+
+
+@check("backtracking.armijo.gives_up", points=1)
+def gives_up(t, ref):
+    """With max_halvings=3, rows that need more halvings get t = 0 (stay put), the others their step."""
+    _compare(t, ref, {"max_halvings": 3}, "backtracking(Rosenbrock, max_halvings=3)", t0=4.0)
+    X, rng = _problem()
+    P, f0, slope = _directions(ref, X, rng)
+    want = ref.function("backtracking", ROSENBROCK, X, P, f0, slope, np.full(len(X), 4.0), max_halvings=3)
+    expect(np.any(want == 0) and np.any(want > 0), "the check's own setting lost its mix of rows (a grader bug)")

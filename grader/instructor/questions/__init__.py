@@ -1,0 +1,117 @@
+"""The lessons' analysis questions, with the reference computations of their answers.
+
+Each ``lessonN.py`` here declares ``QUESTIONS``, a list of ``Question``; ``write_key`` turns
+them into ``grader/answer_key.json`` (digests only: see ``grader.answers``), which the
+student release ships and ``grader.checks.questions`` grades from. This package, with the
+expected values, stays with the instructor.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ... import answers
+
+#: the answers module of each lesson, in lessons/
+ANSWER_MODULES = {
+    1: "answers_gradients",
+    2: "answers_first_order",
+    3: "answers_newton",
+    4: "answers_quasi_newton",
+    5: "answers_inversion",
+    6: "answers_bakeoff",
+}
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A wrong answer worth naming: ``how="scale"``: ``by`` times the key; ``"shift"``: the key plus ``by``."""
+
+    how: str
+    by: float
+    message: str
+
+    def __post_init__(self):
+        if self.how not in ("scale", "shift") or (self.how == "scale" and self.by == 0):
+            raise ValueError(f"a slip is ('scale', m != 0) or ('shift', k), not {self.how!r}, {self.by!r}")
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str  # the attribute in the lesson's answers module
+    asks: str  # a few words naming what is asked (never the answer)
+    kind: str  # "number", "integer" or "choice"
+    points: float
+    key: Callable[[], object]  # the answer, computed from the reference
+    rtol: float = 0.01
+    atol: float = 1e-12
+    choices: str = ""
+    slips: tuple | list = ()
+    choice_feedback: dict = field(default_factory=dict)
+
+
+def questions() -> dict[int, list[Question]]:
+    """Every lesson's questions, by lesson number (lessons without a module have none)."""
+    found = {}
+    for lesson in ANSWER_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.lesson{lesson}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.lesson{lesson}":
+                raise
+            continue
+        found[lesson] = list(module.QUESTIONS)
+    return found
+
+
+def key_entries() -> list[dict]:
+    """The key file's entries: what ``grader.answers.judge`` needs, with digests for values."""
+    entries = []
+    for lesson, qs in questions().items():
+        seen = set()
+        for number, q in enumerate(qs, start=1):
+            if q.name in seen:
+                raise ValueError(f"lesson {lesson} has two questions named {q.name!r}")
+            seen.add(q.name)
+            exercise = f"Questions{lesson}"
+            qid = f"{exercise}.{q.name}"
+            value = q.key()
+            if q.kind == "choice" and (not q.choices or str(value).strip().lower() not in q.choices):
+                raise ValueError(f"{qid}: the key {value!r} is not one of the choices {q.choices!r}")
+            entries.append(
+                {
+                    "id": qid,
+                    "exercise": exercise,
+                    "lesson": lesson,
+                    "label": f"Q{number}",
+                    "module": ANSWER_MODULES[lesson],
+                    "name": q.name,
+                    "asks": q.asks,
+                    "kind": q.kind,
+                    "points": float(q.points),
+                    "rtol": float(q.rtol),
+                    "atol": float(q.atol),
+                    "choices": q.choices.lower(),
+                    "slips": [{"how": s.how, "by": float(s.by), "message": s.message} for s in q.slips],
+                    "choice_feedback": {answers.digest(qid, k.lower()): v for k, v in q.choice_feedback.items()},
+                    "key": answers.digest(qid, answers.key_token(q.kind, value, q.rtol, q.atol)),
+                }
+            )
+    return entries
+
+
+def key_text() -> str:
+    return json.dumps({"about": "digests of the lessons' answers: grader/answers.py explains them", "questions": key_entries()}, indent=1, sort_keys=True) + "\n"
+
+
+def write_key(path: Path = answers.KEY_FILE) -> bool:
+    """Write the key file; True when it changed."""
+    text = key_text()
+    if path.is_file() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True
