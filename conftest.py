@@ -1,7 +1,11 @@
 """pytest set-up shared by the project's tests and by students running the checks with pytest.
 
-``--target PATH`` chooses the folder that ``tests/test_checks.py`` grades (default: solutions/,
-which must pass; students use ``--target lessons``).
+Plain ``pytest`` runs everything under ``tests/``. In the student release that is
+``tests/test_checks.py`` alone: every public check of the grader as a test, run on your code in
+``lessons/`` (exercises you have not done yet fail, as they do in ``python -m grader check``).
+In the instructor's repository it is the project's own test suite, where ``test_checks.py``
+grades the reference solutions, which must pass. ``--target PATH`` grades another folder
+laid out like ``lessons/``.
 """
 
 from hypothesis import HealthCheck, settings
@@ -12,4 +16,4 @@ settings.load_profile("project")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--target", default=None, help="folder laid out like lessons/ for tests/test_checks.py (default: solutions)")
+    parser.addoption("--target", default=None, help="folder laid out like lessons/ for tests/test_checks.py (default: solutions/, or lessons/ where there is none)")

@@ -1,7 +1,7 @@
 """Helpers shared by the lessons' walkthrough scripts (given code; nothing to do here).
 
-A walkthrough uses *your* classes from ``lessons/`` (set ``COURSE_CODE=solutions`` to run it on
-the reference instead), writes its figures to ``figures/<lesson>/`` (or ``$COURSE_FIGURES``),
+A walkthrough uses *your* classes from ``lessons/`` (``$COURSE_CODE`` may name another package
+laid out the same way), writes its figures to ``figures/<lesson>/`` (or ``$COURSE_FIGURES``),
 and skips a figure whose exercise is not done yet, saying which one, instead of failing.
 """
 
@@ -29,7 +29,7 @@ plt.rcParams.update({"image.cmap": "PuBu", "figure.dpi": 100, "savefig.bbox": "t
 
 def course(module: str):
     """The course module ``module`` (e.g. ``"landscapes"``) from lessons/, or from the package
-    named by ``$COURSE_CODE`` (``solutions`` for the reference)."""
+    named by ``$COURSE_CODE``."""
     package = os.environ.get("COURSE_CODE", "lessons")
     return importlib.import_module(f"{package}.{module}")
 

@@ -1,6 +1,6 @@
 """Every grader check as a pytest test, so that ``-k``, ``-x`` and ``--pdb`` work on them.
 
-    pytest tests/test_checks.py                         # the reference solutions: all pass
+    pytest tests/test_checks.py                         # your lessons/ (the instructor's repository: the reference, which must pass)
     pytest tests/test_checks.py --target lessons -k GaussianWells --pdb
 
 Student exceptions are not wrapped here (debug mode), so ``--pdb`` stops inside your code.

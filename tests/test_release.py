@@ -12,7 +12,7 @@ import pytest
 from grader import engine, stored
 from grader.instructor import release
 from grader.instructor.record import record
-from grader.target import MODULES
+from grader.target import SUBMITTED
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,21 @@ def test_release_leaves_out_solutions_and_hidden_checks(built):
     assert (built / "lessons" / "01_gradients_by_hand" / "README.md").is_file()
 
 
+def test_release_speaks_only_of_what_it_contains(built):
+    """No text a student reads points at the instructor's side: bench/, solutions/, COURSE_CODE=solutions,
+    and the answer key holds digests only."""
+    for path in [*built.rglob("*.md"), *(built / "lessons").rglob("*.py")]:
+        text = path.read_text()
+        for word in ("bench/", "solutions/", "COURSE_CODE=solutions", "grader/instructor"):
+            assert word not in text, f"{path.relative_to(built)} mentions {word}"
+    for module in SUBMITTED:
+        assert (built / "lessons" / f"{module}.py").is_file(), module
+    assert (built / "grader" / "answer_key.json").is_file()
+    assert not (built / "grader" / "instructor").exists()
+    walkthroughs = {p.parent.name for p in (built / "lessons").glob("*/walkthrough.py")}
+    assert walkthroughs == {p.name for p in (built / "lessons").iterdir() if p.is_dir() and p.name[:2].isdigit()}, "every lesson has a walkthrough"
+
+
 def test_release_grades_stubs_as_not_implemented(built):
     proc = _run(built, "-m", "grader", "check", "-q")
     assert proc.returncode == 1, proc.stderr
@@ -42,7 +57,7 @@ def test_release_grades_stubs_as_not_implemented(built):
 def test_release_gives_full_public_marks_to_complete_work_and_its_pytest_passes(built, tmp_path):
     done = tmp_path / "done"
     shutil.copytree(built, done)
-    for module in MODULES:
+    for module in SUBMITTED:
         shutil.copyfile(engine.SOLUTIONS / f"{module}.py", done / "lessons" / f"{module}.py")
     proc = _run(done, "-m", "grader", "check", "-q")
     assert proc.returncode == 0, proc.stdout[-3000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import CheckFailed, check, expect
-from ..target import LandscapeSpec
+from ..target import LandscapeSpec, StudentError
 
 ROSENBROCK = LandscapeSpec("Rosenbrock", (("d", 2),), "reference")
 HINT = (
@@ -87,3 +87,16 @@ def gives_up(t, ref):
     P, f0, slope = _directions(ref, X, rng)
     want = ref.function("backtracking", ROSENBROCK, X, P, f0, slope, np.full(len(X), 4.0), max_halvings=3)
     expect(np.any(want == 0) and np.any(want > 0), "the check's own setting lost its mix of rows (a grader bug)")
+
+
+def require_backtracking(t, ref, who: str) -> None:
+    """Fail ``who``'s check with a message that names the dependency when the student's
+    ``backtracking`` does not pass its first check (Newton's line search calls it)."""
+    if "backtracking works" not in t.memo:
+        try:
+            _compare(t, ref, {}, "backtracking")
+            t.memo["backtracking works"] = ""
+        except (CheckFailed, StudentError) as exc:
+            t.memo["backtracking works"] = str(getattr(exc, "message", exc)).split(". Hint")[0][:300]
+    why = t.memo["backtracking works"]
+    expect(not why, f"{who} runs your backtracking, which does not work yet ({why}). Fix backtracking first (its own checks say how); this check then grades {who.split('(')[0]} alone")

@@ -21,6 +21,11 @@ README = """# Numerical optimization by hand
 
 Fill in the stubs (every `raise NotImplementedError`) in `lessons/`, lesson by lesson; each
 lesson folder has its text (`README.md`) and a `walkthrough.py` that draws pictures with your code.
+Each lesson ends with a few questions: write your answers in its answers module
+(`lessons/answers_gradients.py`, `answers_first_order.py`, `answers_newton.py`,
+`answers_quasi_newton.py`, `answers_inversion.py`, `answers_bakeoff.py`), where each `None`
+becomes a number or a letter. They are graded like the exercises: a wrong answer is told
+"out of range" or the slip it looks like, never the value.
 
 ## Set up (two commands)
 
@@ -34,6 +39,7 @@ pip install -r requirements.txt
 ```bash
 python -m grader check                    # points per exercise, and what to fix
 python -m grader check -k GaussianWells   # one exercise
+python -m grader check -k Questions2      # lesson 2's questions
 python -m grader list                     # every check
 pytest tests/test_checks.py --target lessons -k GaussianWells -x --pdb   # a check under the debugger
 ```
