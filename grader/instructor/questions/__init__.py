@@ -36,8 +36,12 @@ class Slip:
     message: str
 
     def __post_init__(self):
-        if self.how not in ("scale", "shift") or (self.how == "scale" and self.by == 0):
-            raise ValueError(f"a slip is ('scale', m != 0) or ('shift', k), not {self.how!r}, {self.by!r}")
+        if self.how not in ("scale", "shift"):
+            raise ValueError(f"a slip is ('scale', m) or ('shift', k), not {self.how!r}")
+
+    def applied_to(self, key):
+        """The wrong answer this slip stands for."""
+        return key * self.by if self.how == "scale" else key + self.by
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,24 @@ def key_entries() -> list[dict]:
                     "rtol": float(q.rtol),
                     "atol": float(q.atol),
                     "choices": q.choices.lower(),
-                    "slips": [{"how": s.how, "by": float(s.by), "message": s.message} for s in q.slips],
-                    "choice_feedback": {answers.digest(qid, k.lower()): v for k, v in q.choice_feedback.items()},
+                    "slips": [{"key": answers.digest(qid, answers.key_token(q.kind, s.applied_to(value), q.rtol, q.atol)), "message": s.message} for s in q.slips],
+                    "choice_feedback": _choice_feedback(qid, q, value),
                     "key": answers.digest(qid, answers.key_token(q.kind, value, q.rtol, q.atol)),
                 }
             )
     return entries
+
+
+def _choice_feedback(qid: str, q: Question, value) -> dict:
+    """Feedback for every letter (the right one's is never shown), by digest: no letter stands out."""
+    if q.kind != "choice":
+        return {}
+    unknown = set(q.choice_feedback) - set(q.choices)
+    if unknown:
+        raise ValueError(f"{qid}: feedback for letters that are not choices: {sorted(unknown)}")
+    right = str(value).strip().lower()
+    generic = "reread what the question compares, and test the claim on the lesson's example"
+    return {answers.digest(qid, c): ("right" if c == right else q.choice_feedback.get(c, generic)) for c in q.choices}
 
 
 def key_text() -> str:
