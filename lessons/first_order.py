@@ -27,11 +27,12 @@ class GradientDescent(BaseOptimizer):
     Example (``SquarePhysics`` from ``landscapes.py``; the PBDL notebook's first run)::
 
         GradientDescent(SquarePhysics(), lr=0.01, max_iter=10, tol=0).fit([3.0, 3.0]).X_
-        # -> array([2.45121842, 0.96171152]), still 2.63 from the minimum at the origin
+        # -> array([2.45121842, 0.96171152]) in float64, still 2.63 from the minimum at
+        #    the origin (the notebook ran float32 and printed [2.4512184, 0.96171147])
     """
 
     def update(self, X: Array) -> Array:
-        """One step for ``X: (n, d)``: ``X - lr * grad L(X)``, shape (n, d)."""
+        """One step for ``X: (n, d)``: the new points, shape (n, d)."""
         raise NotImplementedError("GradientDescent.update: not implemented yet (your exercise in first_order.py)")
 
 
@@ -66,7 +67,7 @@ class Momentum(BaseOptimizer):
         self.v_ = np.zeros_like(X)
 
     def update(self, X: Array) -> Array:
-        """One step for ``X: (n, d)``: update the velocity ``v_``, then move by it."""
+        """One step for ``X: (n, d)``: update the velocity ``v_`` first, then move; returns (n, d)."""
         raise NotImplementedError("Momentum.update: not implemented yet (your exercise in first_order.py)")
 
 
@@ -77,9 +78,10 @@ class Langevin(BaseOptimizer):
 
         x <- x - eta * (grad L(x) + sigma * xi)
 
-    The noise is drawn as ``xi = self.rng_.standard_normal(X.shape)``, once per step for
-    the whole batch, from the generator ``fit`` makes from ``random_state``: the same
-    seed gives the same trajectory, and the global NumPy random state is never used.
+    The noise ``xi`` is one array of standard normal draws with the batch's shape ``(n, d)``,
+    drawn afresh at every step from the generator ``self.rng_`` that ``fit`` makes from
+    ``random_state`` (its standard normal method, so that your stream is the reference's):
+    the same seed gives the same trajectory, and the global NumPy random state is never used.
     ``noise = 0`` is plain gradient descent. Physically this is Brownian motion at
     temperature ``T = eta * sigma^2 / 2`` (in units of ``L``): on the bowl ``L = |x|^2 / 2``
     each coordinate settles to a spread of variance ``eta * sigma^2 / (2 - eta)``.
@@ -98,7 +100,7 @@ class Langevin(BaseOptimizer):
         self._check_range("noise", 0.0)
 
     def update(self, X: Array) -> Array:
-        """One noisy step for ``X: (n, d)``."""
+        """One noisy step for ``X: (n, d)``; returns (n, d)."""
         raise NotImplementedError("Langevin.update: not implemented yet (your exercise in first_order.py)")
 
 

@@ -3,11 +3,11 @@
 The loss is a composition: inputs ``x`` go through a "physics" ``y = P(x)`` into a loss
 ``L(y)``. Gradient descent sees only ``dL/dx``; the methods here use the structure:
 
-- ``InverseGradient`` (IG): choose a step ``dy`` in ``y`` space, then map it back to ``x``
-  through the inverse Jacobian, ``dx = (dy/dx)^{-1} dy``;
+- ``InverseGradient`` (IG): choose a step ``dy`` in ``y`` space, then carry it back to ``x``
+  through the inverse of the physics' Jacobian (its linearization);
 - ``PhysicalGradient`` (PG, the inverse-simulator update): take a Newton step in ``y`` and
-  map the new ``y`` back through a local inverse of the physics, ``x_new = P^{-1}(y + dy; x)``,
-  computed analytically or numerically (with the course's own Newton).
+  carry the new point of ``y`` back through a local inverse of the physics itself, computed
+  analytically or numerically (with the course's own Newton).
 
 The landscape must provide ``physics``, ``physics_jacobian``, ``loss_y``, ``grad_y``,
 ``hessian_y`` and, for the analytic inverse, ``physics_inverse(Y, X0)`` (``SquarePhysics`` and
@@ -58,16 +58,18 @@ class InverseProblem:
 
 
 class InverseGradient(BaseOptimizer):
-    """Inverse gradients: a step in ``y``, mapped to ``x`` by the inverse Jacobian of the physics.
+    """Inverse gradients: a step chosen in ``y``, carried back to ``x`` through the physics' Jacobian.
 
-    With ``J = dy/dx: (n, m, m)`` (square and invertible)::
+    The step in ``y`` (``dy: (n, m)``) is fixed by ``y_step``::
 
-        dy = -lr * H_y^{-1} grad_y L     (y_step="newton": a Newton step on L(y))
+        dy = -lr * H_y^{-1} grad_y L     (y_step="newton", the default: newton_step_in_y)
         dy = -lr * grad_y L              (y_step="gradient")
-        x <- x + J^{-1} dy               (a batched solve, J dx = dy)
 
-    To first order ``y`` moves by exactly ``dy``, whatever the scaling of the physics: the
-    update is invariant to rescaling ``x`` (and, with ``y_step="newton"``, ``L``).
+    The step in ``x`` (``dx: (n, d)``) is the one whose first-order image under the physics is
+    ``dy``, with the Jacobian ``J = physics_jacobian(X): (n, m, d)``, ``J[k, i] = dy_k / dx_i``
+    (square and invertible here, ``m = d``); the new iterate is ``x + dx``. To first order ``y``
+    then moves by exactly ``dy``, whatever the scaling of the physics: the update is invariant to
+    rescaling ``x`` (and, with ``y_step="newton"``, ``L``).
 
     Args:
         y_step: ``"newton"`` or ``"gradient"``.
@@ -98,14 +100,12 @@ class InverseGradient(BaseOptimizer):
 
 
 class PhysicalGradient(BaseOptimizer):
-    """The inverse-simulator update: a Newton step in ``y``, then the local inverse back to ``x``::
+    """The inverse-simulator update: a Newton step chosen in ``y``, then the local inverse back to ``x``.
 
-        y  = P(x)
-        y' = y - lr * H_y^{-1} grad_y L          (newton_step_in_y)
-        x <- P^{-1}(y'; x)                        (the preimage of y' nearest the current x)
-
-    The whole new point ``y'`` is inverted (not the step), so ``P(x_new) = y'`` exactly, however
-    non-linear ``P`` is: the higher-order terms a Jacobian would drop are all kept.
+    From ``y = P(x)`` the Newton step in ``y`` (``newton_step_in_y``, scaled by ``lr``) gives the new
+    point ``y'``; the new iterate is the preimage of the *point* ``y'`` (not of the step) nearest the
+    current ``x``, which ``local_inverse`` computes. So ``P(x_new) = y'`` exactly, however non-linear
+    ``P`` is: the higher-order terms a Jacobian would drop are all kept.
 
     Args:
         inverse: ``"analytic"`` uses ``loss.physics_inverse(Y, X0)``; ``"newton"`` solves

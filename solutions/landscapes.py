@@ -11,9 +11,10 @@ with ``X: (n, d)``. One point ``x: (d,)`` works too and gives a loss of shape
 turns it into a batch of one on the way in and back on the way out, so the code
 you write inside a method always sees ``X`` of shape ``(n, d)``.
 
-The values (``__call__``) are given. Your exercises are the derivatives: write
-them from the formula in each docstring, vectorized over the batch (no Python
-loop over rows), then check them with ``grader.gradcheck`` before you hand in.
+The values (``__call__``) are given. Your exercises are the derivatives: derive
+them by hand from the loss (lesson 1's README teaches the method on other
+functions), write them vectorized over the batch (no Python loop over rows), then
+check them with ``grader.gradcheck`` before you hand in.
 """
 
 from __future__ import annotations
@@ -89,11 +90,10 @@ class Quadratic(Landscape):
     """The quadratic ``L(x) = 1/2 x^T A x - b^T x``.
 
     Args:
-        A: (d, d) matrix. It need not be symmetric: only its symmetric part
-            ``S = (A + A^T) / 2`` matters, since ``x^T A x = x^T S x``.
+        A: (d, d) matrix, not necessarily symmetric (the grader uses non-symmetric ones).
         b: (d,) vector.
 
-    When ``S`` is positive definite the unique minimum is at ``S^{-1} b``.
+    ``d = 1`` is allowed: nothing may assume ``d >= 2``.
     """
 
     def __init__(self, A, b):
@@ -114,9 +114,9 @@ class Quadratic(Landscape):
 
     @batched
     def grad(self, X) -> Array:
-        """Gradients (n, d): ``grad L(x) = 1/2 (A + A^T) x - b``.
+        """Gradients (n, d): row ``k`` is the gradient of ``L`` at ``X[k]``.
 
-        Careful: ``A x - b`` is right only when ``A`` is symmetric.
+        Derive it for a general, possibly non-symmetric ``A`` (index notation).
         """
         # BEGIN SOLUTION
         S = 0.5 * (self.A + self.A.T)
@@ -125,7 +125,10 @@ class Quadratic(Landscape):
 
     @batched
     def hessian(self, X) -> Array:
-        """Hessians (n, d, d): ``1/2 (A + A^T)`` at every point, one copy per row of ``X``."""
+        """Hessians (n, d, d): the same matrix at every point, one copy per row of ``X``.
+
+        It must be symmetric, whatever ``A`` is.
+        """
         # BEGIN SOLUTION
         S = 0.5 * (self.A + self.A.T)
         return np.broadcast_to(S, (X.shape[0], self.d, self.d)).copy()
@@ -158,7 +161,8 @@ class ScaledQuadratic(Landscape):
 
     @batched
     def physics_jacobian(self, X) -> Array:
-        """Jacobians (n, 2, 2) of P: ``diag(1, alpha)`` at every point."""
+        """Jacobians (n, 2, 2) of P, ``J[k, i] = d P_k / d x_i`` (rows outputs, columns inputs),
+        one per row of ``X`` (here the same at every point)."""
         # BEGIN SOLUTION
         return np.broadcast_to(np.diag([1.0, self.alpha]), (X.shape[0], 2, 2)).copy()
         # END SOLUTION
@@ -176,12 +180,12 @@ class ScaledQuadratic(Landscape):
 
     @batched
     def grad_y(self, Y) -> Array:
-        """Gradients (n, 2) in ``y`` space: ``2 y``."""
+        """Gradients (n, 2) in ``y`` space (given code)."""
         return 2.0 * Y
 
     @batched
     def hessian_y(self, Y) -> Array:
-        """Hessians (n, 2, 2) in ``y`` space: ``2 I``."""
+        """Hessians (n, 2, 2) in ``y`` space (given code)."""
         return np.broadcast_to(2.0 * np.eye(2), (Y.shape[0], 2, 2)).copy()
 
     # The loss is a sum of squares, L = |r(x)|^2, with residuals r = P(x) (for Gauss-Newton).
@@ -200,14 +204,14 @@ class ScaledQuadratic(Landscape):
 
     @batched
     def grad(self, X) -> Array:
-        """Gradients (n, 2): ``[2 x0, 2 alpha^2 x1]``."""
+        """Gradients (n, 2) of ``L = |P(x)|^2`` with respect to ``x``."""
         # BEGIN SOLUTION
         return 2.0 * X * np.array([1.0, self.alpha**2])
         # END SOLUTION
 
     @batched
     def hessian(self, X) -> Array:
-        """Hessians (n, 2, 2): ``diag(2, 2 alpha^2)`` at every point."""
+        """Hessians (n, 2, 2) of ``L`` with respect to ``x``, one per row (constant here)."""
         # BEGIN SOLUTION
         H = np.diag([2.0, 2.0 * self.alpha**2])
         return np.broadcast_to(H, (X.shape[0], 2, 2)).copy()
@@ -232,7 +236,7 @@ class SquarePhysics(Landscape):
 
     @batched
     def physics_jacobian(self, X) -> Array:
-        """Jacobians (n, 2, 2) of the physics: ``J[k, i] = d y_k / d x_i = [[1, 0], [0, 2 x1]]``."""
+        """Jacobians (n, 2, 2) of the physics: ``J[k, i] = d y_k / d x_i`` (rows outputs, columns inputs)."""
         # BEGIN SOLUTION
         J = np.zeros((X.shape[0], 2, 2))
         J[:, 0, 0] = 1.0
@@ -283,33 +287,34 @@ class SquarePhysics(Landscape):
 
     @batched
     def grad_y(self, Y) -> Array:
-        """Gradients (n, 2) of the loss in ``y`` space: ``dL/dy = 2 y``."""
+        """Gradients (n, 2) of the loss in ``y`` space: ``dL/dy`` at each row ``y`` of ``Y``."""
         # BEGIN SOLUTION
         return 2.0 * Y
         # END SOLUTION
 
     @batched
     def hessian_y(self, Y) -> Array:
-        """Hessians (n, 2, 2) of the loss in ``y`` space: ``2 I``."""
+        """Hessians (n, 2, 2) of the loss in ``y`` space, one per row of ``Y``."""
         # BEGIN SOLUTION
         return np.broadcast_to(2.0 * np.eye(2), (Y.shape[0], 2, 2)).copy()
         # END SOLUTION
 
     @batched
     def __call__(self, X) -> Array:
-        """Losses (n,) in ``x`` space: ``L(y(x)) = x0^2 + x1^4``."""
+        """Losses (n,) in ``x`` space: ``L(y(x))``."""
         return self.loss_y(self.physics(X))
 
     @batched
     def grad(self, X) -> Array:
-        """Gradients (n, 2) in ``x`` space: ``[2 x0, 4 x1^3]`` (chain rule: ``J^T dL/dy``)."""
+        """Gradients (n, 2) in ``x`` space: ``d L(y(x)) / dx``, by the chain rule through ``y``."""
         # BEGIN SOLUTION
         return np.stack([2.0 * X[:, 0], 4.0 * X[:, 1] ** 3], axis=1)
         # END SOLUTION
 
     @batched
     def hessian(self, X) -> Array:
-        """Hessians (n, 2, 2) in ``x`` space: ``diag(2, 12 x1^2)``."""
+        """Hessians (n, 2, 2) in ``x`` space: second derivatives of ``L(y(x))`` (mind the
+        curvature of the physics itself, not only that of the loss in ``y``)."""
         # BEGIN SOLUTION
         H = np.zeros((X.shape[0], 2, 2))
         H[:, 0, 0] = 2.0
@@ -363,7 +368,7 @@ class GaussianWells(Landscape):
 
     @batched
     def grad(self, X) -> Array:
-        """Gradients (n, d): ``sum_p c_p well_p(x) * (-2 (x - mu_p) / w_p^2)``."""
+        """Gradients (n, d). ``self._wells(X)`` gives the offsets and weighted wells."""
         # BEGIN SOLUTION
         D, weighted = self._wells(X)
         return np.einsum("np,npi->ni", -2.0 * weighted / self.widths**2, D)
@@ -371,10 +376,10 @@ class GaussianWells(Landscape):
 
     @batched
     def hessian(self, X) -> Array:
-        """Hessians (n, d, d): ``sum_p c_p well_p(x) (2 / w_p^2) (-I + 2 (x - mu_p)(x - mu_p)^T / w_p^2)``.
+        """Hessians (n, d, d), symmetric, a sum over the wells.
 
-        Both factors of 2 come from differentiating ``exp(-|D|^2 / w^2)``: once for the
-        gradient, once more for the outer product. Drop them and the gradient check fails.
+        Mind the width convention (``w^2``, with no 2, in the exponent): the course
+        notebook's Hessian mixed it up and fails the gradient check.
         """
         # BEGIN SOLUTION
         D, weighted = self._wells(X)
@@ -418,8 +423,8 @@ class Rosenbrock(Landscape):
 
     @batched
     def residual_jacobian(self, X) -> Array:
-        """Jacobians (n, 2 (d-1), d) of the residuals: row ``i`` has ``-2 sqrt(b) x_i`` in column
-        ``i`` and ``sqrt(b)`` in column ``i+1``; row ``d-1+i`` has ``-1`` in column ``i``."""
+        """Jacobians (n, 2 (d-1), d) of the residuals: ``J[k, i] = d r_k / d x_i``, rows in the
+        order of ``residuals`` (the ``d-1`` chain terms, then the ``d-1`` terms ``a - x_i``)."""
         # BEGIN SOLUTION
         n, d = X.shape
         i = np.arange(d - 1)
@@ -432,10 +437,9 @@ class Rosenbrock(Landscape):
 
     @batched
     def grad(self, X) -> Array:
-        """Gradients (n, d). Each ``x_i`` appears in term ``i`` (as the head) and term ``i-1``:
+        """Gradients (n, d), for any ``a``, ``b`` and ``d >= 2``.
 
-        ``dL/dx_i = -4 b x_i (x_{i+1} - x_i^2) - 2 (a - x_i)`` (for ``i < d-1``)
-        ``        + 2 b (x_i - x_{i-1}^2)``                   (for ``i > 0``).
+        Each ``x_i`` can appear in two terms of the sum; the first and last coordinates in one.
         """
         # BEGIN SOLUTION
         head, tail = X[:, :-1], X[:, 1:]
@@ -448,11 +452,7 @@ class Rosenbrock(Landscape):
 
     @batched
     def hessian(self, X) -> Array:
-        """Hessians (n, d, d), tridiagonal:
-
-        ``H[i, i]   = 12 b x_i^2 - 4 b x_{i+1} + 2`` (for ``i < d-1``) ``+ 2 b`` (for ``i > 0``),
-        ``H[i, i+1] = H[i+1, i] = -4 b x_i``.
-        """
+        """Hessians (n, d, d), symmetric, for any ``a``, ``b`` and ``d >= 2``."""
         # BEGIN SOLUTION
         n, d = X.shape
         head, tail = X[:, :-1], X[:, 1:]

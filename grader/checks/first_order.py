@@ -22,28 +22,31 @@ STARTS = np.random.default_rng(2026).uniform(-3, 3, size=(20, 2))
 STRETCHED_STARTS = np.array([[0.0, 0.0], [3.0, -2.0], [-5.0, 4.0]])
 
 HINTS = {
-    "GradientDescent": "step against the gradient, X - lr * grad(X): a '+' climbs uphill, a missing lr takes the whole gradient as the step",
+    "GradientDescent": (
+        "compare your update with the rule in the docstring: a step that climbs has the wrong sign, "
+        "a step as long as the gradient itself has lost lr, and a step that depends on the other rows "
+        "mixes the batch"
+    ),
     "Momentum": (
-        "v <- momentum * v - lr * grad(X), then return X + v. Usual slips: '+ lr * grad' (climbs), "
-        "X - v (the sign of the velocity), a velocity reset every step (plain GD), v kept from the previous fit"
+        "check the signs in the two lines of the velocity form (which quantity is subtracted, which is added), "
+        "that lr enters once, and that the velocity carries over from step to step within a fit "
+        "but starts afresh in init_state"
     ),
     "Langevin": (
-        "X - lr * (grad(X) + noise * xi) with xi = self.rng_.standard_normal(X.shape), drawn anew every step. "
-        "Usual slips: the noise not multiplied by lr, noise from np.random (the global state) instead of self.rng_, "
-        "one draw reused for every step"
+        "the kick is scaled like the gradient (by lr as well as by noise), is drawn anew at every step, "
+        "and comes only from self.rng_, never from np.random"
     ),
     "AdaGrad": (
-        "G <- G + g**2 (a running sum, never reset within a fit), then X - lr * g / (sqrt(G) + eps). Usual slips: "
-        "summing g instead of g**2, eps inside the square root, G replaced instead of accumulated"
+        "the accumulator must grow at every step by the entrywise square of the gradient (never reset within "
+        "a fit, never replaced), and eps sits where the docstring puts it, outside the square root"
     ),
     "RMSprop": (
-        "v <- decay * v + (1 - decay) * g**2, then X - lr * g / (sqrt(v) + eps). Usual slips: a missing (1 - decay), "
-        "decay and 1 - decay swapped, eps inside the square root"
+        "the average weighs old and new by decay and 1 - decay (in that order), holds entrywise squares, "
+        "and eps sits outside the square root as in the docstring"
     ),
     "Adam": (
-        "t += 1 first; m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g**2; m_hat = m / (1 - b1**t), "
-        "v_hat = v / (1 - b2**t); X - lr * m_hat / (sqrt(v_hat) + eps). Usual slips: no bias correction, "
-        "the step count starting at 0 or not reset in init_state, eps inside the root, beta1 and beta2 swapped"
+        "look at the order of the docstring's lines (the count comes first), at both bias corrections "
+        "(each with its own beta), at where eps sits, and at init_state resetting every piece of state"
     ),
 }
 
@@ -104,7 +107,7 @@ check("Momentum.zero_momentum", points=2)(
     same_hyperparameters_property(
         "Momentum", "GradientDescent", {"momentum": 0.0}, {},
         "Momentum(momentum=0) against GradientDescent with the same lr",
-        "with momentum 0 the velocity is just -lr * grad(X), so the step is gradient descent's",
+        "with momentum 0 the step must be exactly gradient descent's: check the velocity's signs and that lr enters once",
     )
 )
 check("Langevin.zero_noise", points=1)(
@@ -144,7 +147,7 @@ def langevin_spread(t, ref):
         expect(
             abs(got / want - 1) < 0.1,
             f"Langevin(lr={lr}, noise={noise}) on L = |x|^2/2 should spread the iterates with variance {want:.4g} per coordinate "
-            f"(x_k+1 = (1 - lr) x_k - lr * noise * xi); got {got:.4g}\n  Hint: {HINTS['Langevin']}",
+            f"(lesson 2, 'The spread on a bowl'); got {got:.4g}\n  Hint: {HINTS['Langevin']}",
         )
 
 

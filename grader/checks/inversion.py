@@ -19,14 +19,17 @@ def scaled(alpha: float) -> LandscapeSpec:
 
 HINTS = {
     "InverseGradient": (
-        "dy = -lr * H_y^{-1} grad_y (a Newton step on L(y); -lr * grad_y when y_step='gradient'), then solve "
-        "J dx = dy with J = physics_jacobian(X) (np.linalg.solve on the stack) and return X + dx. Usual slips: "
-        "multiplying by J instead of solving with it, a gradient step where a Newton step belongs, dy not scaled by lr"
+        "the step in y is newton_step_in_y when y_step='newton' and a plain gradient step on L(y) when "
+        "y_step='gradient', both scaled by lr once; the step in x is the one whose first-order image under the "
+        "physics is that dy. Usual slips: using the Jacobian forwards (multiplying) where the step needs its "
+        "inverse, the transposed Jacobian (J[k, i] = dy_k / dx_i), a gradient step where a Newton step belongs, "
+        "lr missing or applied twice"
     ),
     "PhysicalGradient": (
-        "y = physics(X); y_new = y + newton_step_in_y(loss, y, lr); return local_inverse(y_new, X). Usual slips: "
-        "inverting the step dy instead of the new point y + dy, a gradient step in y instead of a Newton step, "
-        "the wrong branch of the square root (pass the current X as the guide)"
+        "take the Newton step in y (newton_step_in_y) from P(x) and hand local_inverse the new point of y "
+        "together with the current X. Usual slips: inverting the step dy instead of a point of y space, a "
+        "gradient step in y where the Newton step belongs (the step comes out twice as long here), the wrong "
+        "branch (local_inverse must stay near the current X), lr missing or applied twice"
     ),
 }
 
@@ -40,7 +43,7 @@ def pg_notebook(t, ref):
     fit = notebook_path(t, "PhysicalGradient", SQUARE, [0.08474258, 0.50421], "[2.1, 2.5099802]", "0.51", HINTS["PhysicalGradient"], rtol=2e-6, lr=0.3)
     step = fit.Xs[0] - fit.Xs[1]
     alignment = float(step.sum() / np.linalg.norm(step))
-    expect(abs(alignment - 1.356443) < 1e-5, f"the first step's unit vector dotted with [1, 1] should be 1.356443 (GD: 1.053930, Newton: 1.264911); got {alignment:.6f}\n  Hint: {HINTS['PhysicalGradient']}")
+    expect(abs(alignment - 1.356443) < 1e-5, f"the first step's unit vector dotted with -(1, 1) should be 1.356443 (GD: 1.053930, Newton: 1.264911); got {alignment:.6f}\n  Hint: {HINTS['PhysicalGradient']}")
 
 
 def _register_paths(name: str, cases) -> None:
@@ -84,7 +87,7 @@ def pg_numerical(t, ref):
 
 @check("PhysicalGradient.straight_in_y", points=2)
 def pg_straight(t, ref):
-    """In y space PG moves on the straight line from y0 to the origin: y_k = (1 - lr)^k y0."""
+    """In y space PG moves on the straight line from y0 to the origin, landing where each Newton step in y puts it."""
 
     def prop(X0, lr):
         fit = t.fit("PhysicalGradient", SQUARE, X0, lr=lr, max_iter=8, tol=0.0, store_history=True)
@@ -93,7 +96,7 @@ def pg_straight(t, ref):
         gap = np.max(np.abs(Y - want) / (1 + np.abs(want)))
         if gap > 1e-9:
             k = int(np.argmax(np.max(np.abs(Y - want), axis=(1, 2))))
-            raise CheckFailed(f"PhysicalGradient(lr={lr:.4g}): after {k} steps y = {np.round(Y[k], 6).tolist()}, but the Newton step in y on |y|^2 gives y_k = (1 - lr)^k y0 = {np.round(want[k], 6).tolist()}\n  Hint: {HINTS['PhysicalGradient']}")
+            raise CheckFailed(f"PhysicalGradient(lr={lr:.4g}): after {k} steps y = {np.round(Y[k], 6).tolist()}, but the Newton steps in y on |y|^2, landed on exactly, put it at {np.round(want[k], 6).tolist()}\n  Hint: {HINTS['PhysicalGradient']}")
 
     run_property(prop, max_examples=15, X0=points(2, lo=-3, hi=3), lr=floats(0.05, 0.95))
 
@@ -114,16 +117,16 @@ def _register_alpha(name: str, kwargs: dict, exercise_hint: str) -> None:
 
 _register_alpha("InverseGradient", {"lr": 0.3}, HINTS["InverseGradient"])
 _register_alpha("PhysicalGradient", {"lr": 0.3}, HINTS["PhysicalGradient"])
-_register_alpha("Newton", {"lr": 0.3}, "Newton's step -H^{-1} g divides out alpha^2: H = diag(2, 2 alpha^2) and g = [2 x0, 2 alpha^2 x1]")
+_register_alpha("Newton", {"lr": 0.3}, "Newton's step on ScaledQuadratic should not depend on alpha: the factor alpha enters the gradient and the Hessian alike and cancels in the solve. If it does not cancel, check that you solve with the Hessian (not multiply by it) and that your lesson 1 ScaledQuadratic gradient and Hessian pass their checks")
 
 
 @check("InverseGradient.y_step", points=1)
 def ig_first_order(t, ref):
-    """For a linear physics IG moves y by exactly the chosen step: y_new = (1 - lr) y on ScaledQuadratic."""
+    """For a linear physics IG moves y by exactly the chosen Newton step in y (on ScaledQuadratic(4))."""
     X0 = np.array([[2.0, -1.0], [0.5, 3.0]])
     for lr in (0.25, 0.6):
         fit = t.fit("InverseGradient", scaled(4.0), X0, lr=lr, max_iter=1, tol=0.0, store_history=True)
-        expect(np.allclose(fit.Xs[1], (1 - lr) * X0, rtol=1e-12, atol=1e-12), f"InverseGradient(lr={lr}) on ScaledQuadratic(4) from {X0.tolist()} went to {fit.Xs[1].tolist()}; a Newton step in y (dy = -lr y) mapped back through J^-1 = diag(1, 1/4) gives {((1 - lr) * X0).tolist()}\n  Hint: {HINTS['InverseGradient']}")
+        expect(np.allclose(fit.Xs[1], (1 - lr) * X0, rtol=1e-12, atol=1e-12), f"InverseGradient(lr={lr}) on ScaledQuadratic(4) from {X0.tolist()} went to {fit.Xs[1].tolist()}; on this linear physics the Newton step in y, carried back exactly, gives {((1 - lr) * X0).tolist()}\n  Hint: {HINTS['InverseGradient']}")
 
 
 # --------------------------------------------------------------------------- a non-symmetric linear physics
@@ -138,7 +141,7 @@ def ig_linear(t, ref):
         mine = t.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
         want = ref.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
         args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-        same_path("InverseGradient", mine.Xs, want.Xs, f"InverseGradient({args}) on y = M x, M = [[2, 1], [-0.5, 1.5]]", "solve J dx = dy with J = physics_jacobian(X) itself (J[k, i] = dy_k / dx_i), not J^T, and not J times dy; " + HINTS["InverseGradient"], tol=1e-9, lr=kwargs["lr"])
+        same_path("InverseGradient", mine.Xs, want.Xs, f"InverseGradient({args}) on y = M x, M = [[2, 1], [-0.5, 1.5]]", "on this physics J = physics_jacobian(X) is neither symmetric nor diagonal, so J^T in place of J, or J used forwards where its inverse belongs, goes elsewhere; " + HINTS["InverseGradient"], tol=1e-9, lr=kwargs["lr"])
 
 
 # --------------------------------------------------------------------------- every hyperparameter used

@@ -52,41 +52,49 @@ def rosenbrock_cases(draw):
     return kwargs, draw(points(d, lo=-2, hi=2))
 
 
-# name: (cases, hint for a wrong gradient, hint for a wrong Hessian, hidden reference cases)
+# name: (cases, hint for a wrong gradient, hint for a wrong Hessian, hidden reference cases).
+# Hints name the usual slip and where to look; they never give the derivative itself.
 LANDSCAPES = {
     "Quadratic": (
         quadratic_cases,
-        "for a non-symmetric A the gradient is (A + A^T) x / 2 - b, not A x - b; with a batch, "
-        "rows times a matrix is X @ M.T (X @ M transposes it)",
-        "the Hessian is the symmetric part (A + A^T) / 2, repeated for every row: shape (n, d, d)",
+        "the grader's A is not symmetric: write x^T A x as a double sum and differentiate each occurrence "
+        "of x (lesson 1, index notation); with a batch, remember which of X @ M and X @ M.T applies M to every row",
+        "the Hessian of a quadratic is constant and must be symmetric even when A is not; "
+        "return one copy per row, shape (n, d, d), and do not assume d >= 2",
         [{"A": np.arange(36.0).reshape(6, 6) / 7 - 2, "b": np.linspace(-1, 2, 6)}],
     ),
     "ScaledQuadratic": (
         scaled_cases,
-        "L = x0^2 + alpha^2 x1^2, so the second component is 2 alpha^2 x1 (alpha squared, and the factor 2)",
-        "the Hessian is diag(2, 2 alpha^2) at every point",
+        "count the factors of alpha in the second component: the chain rule through P brings one, "
+        "the derivative of the square another; and mind the factor from the square",
+        "compare your Hessian's two diagonal entries with finite differences at a small and a large alpha: "
+        "a wrong power of alpha shows at once",
         [{"alpha": 1e3}, {"alpha": 3e-2}],
     ),
     "SquarePhysics": (
         square_cases,
-        "L(x) = x0^2 + x1^4, so grad = [2 x0, 4 x1^3] (the chain rule through y1 = x1^2)",
-        "the Hessian is diag(2, 12 x1^2)",
+        "the gradient in x is the gradient in y carried back through the Jacobian of the physics "
+        "(J^T, not J); check it against differentiating L(x) written directly in x",
+        "the second-order chain rule has two parts: J^T (Hessian in y) J, and the curvature of the physics "
+        "itself weighted by dL/dy; a Hessian that is too small in the x1 entry usually lacks the second",
         [{}],
     ),
     "GaussianWells": (
         wells_cases,
-        "each well contributes c_p well_p(x) (-2 (x - mu_p) / w_p^2): mind the factor 2 from the square, "
-        "the sign, and dividing by w_p^2 (not w_p)",
-        "differentiating exp(-|D|^2 / w^2) twice gives (2 / w^2) well (-I + 2 D D^T / w^2): the notebook's "
-        "formula drops both factors of 2; D D^T is an outer product (d, d), not the inner product D^T D",
+        "differentiate exp(-|D|^2 / w^2) by the chain rule: mind the factor the square brings down, "
+        "the sign, and the power of w_p in the denominator",
+        "use the product rule on (weighted well) x (its inner derivative), and keep the width convention "
+        "(w^2, no 2, in the exponent): the notebook's Hessian mixed conventions and lost two factors of 2; "
+        "the offset term is an outer product, (d, d) per point, not the inner product",
         [{"d": 5, "n_wells": 12, "random_state": 7}, {"d": 2, "n_wells": 8, "random_state": 0}],
     ),
     "Rosenbrock": (
         rosenbrock_cases,
-        "each x_i appears in two terms: as the head of term i (-4 b x_i (x_{i+1} - x_i^2) - 2 (a - x_i)) and "
-        "as the tail of term i-1 (2 b (x_i - x_{i-1}^2)); the first and last coordinates have only one",
-        "the Hessian is tridiagonal: H[i, i+1] = H[i+1, i] = -4 b x_i, and the diagonal collects 12 b x_i^2 "
-        "- 4 b x_{i+1} + 2 from term i and 2 b from term i-1",
+        "each x_i can appear in two terms of the sum, as the head of term i and as the tail of term i-1; "
+        "add both contributions, and remember that the first and the last coordinates have only one; "
+        "use the landscape's a and b, not 1 and 100",
+        "the Hessian is tridiagonal and symmetric; check the first and last diagonal entries (one term each) "
+        "and that every term contributes to the diagonal entries it touches, for any a and b",
         [{"d": 10}, {"d": 4, "a": 2.0, "b": 10.0}],
     ),
 }
@@ -155,7 +163,8 @@ def square_jacobian(t, ref):
         mine, theirs = t.landscape("SquarePhysics"), ref.landscape("SquarePhysics")
         J = mine.call("physics_jacobian", X, shape=(len(X), 2, 2))
         result = against_differences("Jacobian", J, theirs.method("physics"), X, second=True)
-        _fail(result, "J[k, i] = dy_k/dx_i: rows are outputs, columns inputs; dy1/dx1 = 2 x1")
+        _fail(result, "J[k, i] = dy_k/dx_i: rows are outputs, columns inputs (a transposed J fails off the diagonal); "
+            "one Jacobian per row of X, shape (n, 2, 2)")
         _shape_of_one_point(mine, "physics_jacobian", X[0], (2, 2))
 
     run_property(prop, X=points(2))
@@ -169,7 +178,7 @@ def scaled_jacobian(t, ref):
         kwargs, X = case
         mine, theirs = t.landscape("ScaledQuadratic", **kwargs), ref.landscape("ScaledQuadratic", **kwargs)
         J = mine.call("physics_jacobian", X, shape=(len(X), 2, 2))
-        _fail(against_differences("Jacobian", J, theirs.method("physics"), X, second=True), "dP/dx = diag(1, alpha), one copy per row")
+        _fail(against_differences("Jacobian", J, theirs.method("physics"), X, second=True), "J[k, i] = dP_k/dx_i (rows outputs, columns inputs), one copy per row of X; mind where alpha sits")
 
     run_property(prop, case=scaled_cases())
 
@@ -185,8 +194,8 @@ def rosenbrock_residual_jacobian(t, ref):
         J = mine.call("residual_jacobian", X, shape=(n, 2 * (d - 1), d))
         _fail(
             against_differences("Jacobian", J, theirs.method("residuals"), X, second=True),
-            "row i (i < d-1) is d/dx of sqrt(b) (x_{i+1} - x_i^2): -2 sqrt(b) x_i in column i, sqrt(b) in column i+1; "
-            "row d-1+i is d/dx of (a - x_i): -1 in column i",
+            "row k of the Jacobian holds the partial derivatives of residual k, in the order of residuals(): "
+            "the d-1 chain terms first, then the d-1 terms a - x_i; each row has at most two nonzero entries",
         )
 
     run_property(prop, case=rosenbrock_cases())
@@ -208,8 +217,8 @@ def square_inverse(t, ref):
             row = int(np.flatnonzero(~ok.all(axis=1))[0])
             raise CheckFailed(
                 f"physics_inverse(y={Y[row].tolist()}, x0={X0[row].tolist()}) returned {got[row].tolist()}; "
-                f"expected {want[row].tolist()}\n  Hint: x0 = y0 and x1 = +sqrt(y1) or -sqrt(y1): take the sign of "
-                "x0's second coordinate (+ when it is 0), so the result stays on x0's side"
+                f"expected {want[row].tolist()}\n  Hint: y1 has two preimages; return the one on the same side as "
+                "the guide's second coordinate (the + one when that coordinate is 0), so the result stays on x0's side"
             )
         ties = np.array([[X0[0, 0], 0.0], [X0[0, 0], -0.0]])  # a guide exactly on x1 = 0 takes the + branch
         got_tie = mine.call("physics_inverse", Y[:1].repeat(2, axis=0), ties, shape=(2, 2))
@@ -234,9 +243,9 @@ def square_y_derivatives(t, ref):
         mine, theirs = t.landscape("SquarePhysics"), ref.landscape("SquarePhysics")
         loss_y, grad_y = theirs.method("loss_y"), theirs.method("grad_y")
         g = mine.call("grad_y", Y, shape=Y.shape)
-        _fail(against_differences("gradient in y", g, loss_y, Y), "dL/dy of |y|^2 is 2 y")
+        _fail(against_differences("gradient in y", g, loss_y, Y), "differentiate L(y) = |y|^2 component by component; mind the factor from the square")
         H = mine.call("hessian_y", Y, shape=(len(Y), 2, 2))
-        _fail(against_differences("Hessian in y", H, grad_y, Y, second=True), "the Hessian of |y|^2 is 2 I, one copy per row")
+        _fail(against_differences("Hessian in y", H, grad_y, Y, second=True), "the Hessian of L(y) = |y|^2 is constant: return one copy per row of Y, shape (n, 2, 2)")
 
     run_property(prop, Y=points(2, lo=-5, hi=5))
 

@@ -35,10 +35,12 @@ with needs("the gradient arrows (GaussianWells.grad)"):
     step = 10
     sub = np.column_stack([xx[::step, ::step].ravel(), yy[::step, ::step].ravel()])
     G = wells.grad(sub)
-    ax.quiver(sub[:, 0], sub[:, 1], -G[:, 0], -G[:, 1], color="k", angles="xy")
+    ax.quiver(sub[:, 0], sub[:, 1], -G[:, 0], -G[:, 1], color="k", angles="xy", label="-grad L (steepest descent)")
+    ax.plot(*wells.locs.T, "wo", ms=5, mec="k", label="well centres")
     ax.plot(*X[np.argmin(Z)], "r*", ms=15, label="lowest grid point")
-    ax.set(title="GaussianWells(n_wells=8, random_state=0): arrows = -grad L", xlabel="x0", ylabel="x1", aspect="equal")
-    ax.legend(loc="lower left")
+    ax.set(title="Figure 1: GaussianWells(n_wells=8, random_state=0)", xlabel="x0", ylabel="x1", aspect="equal",
+           xlim=(-3, 3), ylim=(-3, 3))
+    ax.legend(loc="lower left", fontsize=8)
     save(fig, LESSON, "wells_gradient_field.png")
 
 # %% [markdown]
@@ -67,9 +69,42 @@ with needs("SquarePhysics.physics_jacobian"):
     print(f"  {'SquarePhysics':16s}", check_jacobian(S.physics, S.physics_jacobian, rng.uniform(-3, 3, size=(200, 2))))
 
 # %% [markdown]
+# ## What a failing check looks like: the README's chain-rule example
+# $L(x) = y_0^2 + 3 y_1^2$ with $y = (x_0 x_1, x_0 + x_1)$. Its Hessian has two parts; drop the
+# curvature of the map and the check refuses it. (This is the worked example, not an exercise.)
+
+
+# %%
+def chain_loss(X):
+    return (X[:, 0] * X[:, 1]) ** 2 + 3.0 * (X[:, 0] + X[:, 1]) ** 2
+
+
+def chain_grad(X):
+    J = np.stack([np.stack([X[:, 1], X[:, 0]], axis=1), np.ones((len(X), 2))], axis=1)  # (n, 2, 2): J[k, a, i]
+    gy = np.stack([2.0 * X[:, 0] * X[:, 1], 6.0 * (X[:, 0] + X[:, 1])], axis=1)  # (n, 2)
+    return np.einsum("nai,na->ni", J, gy), J, gy
+
+
+def chain_hessian(X, with_map_curvature=True):
+    _, J, gy = chain_grad(X)
+    H = np.einsum("nai,ab,nbj->nij", J, np.diag([2.0, 6.0]), J)  # J^T (Hessian in y) J
+    if with_map_curvature:
+        H += gy[:, 0, None, None] * np.array([[0.0, 1.0], [1.0, 0.0]])  # dL/dy0 times the Hessian of y0 = x0 x1
+    return H
+
+
+P = rng.uniform(-2, 2, size=(20, 2))
+print("The worked chain-rule example:")
+print("  ", check_gradient(chain_loss, lambda Z: chain_grad(Z)[0], P))
+print("  ", check_hessian(lambda Z: chain_grad(Z)[0], chain_hessian, P))
+print("   without the curvature of the map:")
+print("  ", check_hessian(lambda Z: chain_grad(Z)[0], lambda Z: chain_hessian(Z, False), P))
+
+# %% [markdown]
 # ## The notebook's Hessian, caught
 # The course notebook this landscape comes from dropped two factors of 2 in the Hessian. Here
-# is its formula, the check that refuses it, and what it does to the curvature picture.
+# is its formula, the check that refuses it, and what it does to the curvature picture. Where the
+# factors go is for you to derive (README, "Why gradient checks exist").
 
 
 # %%
@@ -83,22 +118,29 @@ def notebook_hessian(X):
 
 print("The notebook's Hessian under the same check:")
 with needs("GaussianWells.grad"):
-    print("  ", check_hessian(wells.grad, notebook_hessian, rng.uniform(-3, 3, size=(50, 2))))
+    # the README's snippet's points
+    print("  ", check_hessian(wells.grad, notebook_hessian, np.random.default_rng(0).uniform(-3, 3, size=(50, 2))))
 print("  eigenvalues at [2, 0] by the notebook's formula:", np.round(np.linalg.eigvalsh(notebook_hessian(np.array([[2.0, 0.0]])))[0], 4))
 with needs("GaussianWells.hessian"):
-    print("  eigenvalues at [2, 0] by your Hessian:         ", np.round(np.linalg.eigvalsh(wells.hessian(np.array([2.0, 0.0]))), 4))
+    # your own eigenvalues at [2, 0] are question Q4: compute them yourself; here only how many are negative
+    print("  negative eigenvalues at [2, 0] by your Hessian:", int(np.sum(np.linalg.eigvalsh(wells.hessian(np.array([2.0, 0.0]))) < 0)))
 
 # %%
 print("Figure 2: sum of the signs of the Hessian's eigenvalues (+2 bowl, 0 saddle, -2 cap)")
+point = np.array([2.0, 0.0])
 with needs("the curvature maps (GaussianWells.hessian)"):
     fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharey=True)
     for ax, (title, H) in zip(axes, [("notebook's formula", notebook_hessian(X)), ("your Hessian", wells.hessian(X))]):
         signs = np.sum(np.sign(np.linalg.eigvalsh(H)), axis=1).reshape(xx.shape)
         im = ax.contourf(xx, yy, signs, levels=[-2.5, -1.5, -0.5, 0.5, 1.5, 2.5], cmap="coolwarm")
         ax.contour(xx, yy, Z, levels=12, colors="k", linewidths=0.4)
+        ax.plot(*point, "k^", ms=9, label="the point (2, 0)")
         ax.set(title=title, xlabel="x0", aspect="equal")
     axes[0].set_ylabel("x1")
-    fig.colorbar(im, ax=axes, ticks=[-2, -1, 0, 1, 2], label="sum of eigenvalue signs")
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.suptitle("Figure 2: curvature type from the eigenvalues' signs (contours: the loss)")
+    bar = fig.colorbar(im, ax=axes, ticks=[-2, -1, 0, 1, 2], label="sum of eigenvalue signs")
+    bar.ax.set_yticklabels(["-2 cap", "-1", "0 saddle", "+1", "+2 bowl"])
     save(fig, LESSON, "wells_curvature_signs.png")
 
 # %%
@@ -108,7 +150,8 @@ with needs("the condition-number map (GaussianWells.hessian)"):
     cond = np.linalg.cond(wells.hessian(X)).reshape(xx.shape)
     im = ax.contourf(xx, yy, np.log10(np.clip(cond, 1, 1e12)), levels=30)
     fig.colorbar(im, ax=ax, label="log10 cond(H)")
-    ax.set(title="Where the landscape is strongly anisotropic", xlabel="x0", ylabel="x1", aspect="equal")
+    ax.contour(xx, yy, Z, levels=12, colors="w", linewidths=0.4)
+    ax.set(title="Figure 3: where the landscape is strongly anisotropic", xlabel="x0", ylabel="x1", aspect="equal")
     save(fig, LESSON, "wells_condition_number.png")
 
 print("done")

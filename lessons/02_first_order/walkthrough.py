@@ -36,8 +36,10 @@ METHODS = {
 
 
 def landscape(ax):
-    ax.contourf(xx, yy, Z, levels=30)
-    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])
+    """The wells as filled contours; returns the contour set (for a colour bar of the loss)."""
+    filled = ax.contourf(xx, yy, Z, levels=30)
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[-3, 0, 3], yticks=[-3, 0, 3], xlabel="$x_0$", ylabel="$x_1$")
+    return filled
 
 
 def run(name, max_iter=300, **extra):
@@ -53,19 +55,22 @@ def run(name, max_iter=300, **extra):
 # %%
 print("Figure 1: trajectories of 100 starts for each method")
 fits = {}
-fig, axes = plt.subplots(2, 3, figsize=(13, 9))
+fig, axes = plt.subplots(2, 3, figsize=(14, 9.5))
 for ax, name in zip(axes.ravel(), METHODS):
-    landscape(ax)
+    filled = landscape(ax)
     with needs(f"the {name} panel"):
         fits[name] = fit = run(name)
         Xs = fit.Xs_  # (k+1, 100, 2)
         ax.plot(Xs[:, :, 0], Xs[:, :, 1], "-", lw=0.7, color="tab:orange", alpha=0.7)
-        ax.plot(*Xs[0].T, ".", color="tab:orange", ms=4)
-        ax.plot(*Xs[-1].T, ".", color="navy", ms=6)
-        ax.set_title(f"{name}: mean final loss {np.mean(fit.loss_):.4f}")
+        ax.plot(*Xs[0].T, "o", color="tab:orange", mec="k", mew=0.3, ms=3.5, label="start")
+        ax.plot(*Xs[-1].T, "X", color="navy", ms=6, label="end")
+        ax.set_title(f"{name}\nmean final loss {np.mean(fit.loss_):.4f}", fontsize=10)
+        ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
         continue
     ax.set_title(f"{name}: not done yet")
 if fits:
+    fig.colorbar(filled, ax=axes, shrink=0.6, label="loss L(x)")
+    fig.suptitle("Figure 1: 100 starts on the Gaussian wells, one batch per method", y=0.95)
     save(fig, LESSON, "trajectories.png")
 else:
     plt.close(fig)
@@ -83,6 +88,7 @@ if fits:
         ax.set(title=name, xlabel="iteration", xscale="symlog")
     axes[0, 0].set_ylabel("loss")
     axes[0, 0].legend()
+    fig.suptitle("Figure 2: loss against iteration (each start faint, the mean bold)", y=1.02)
     save(fig, LESSON, "loss_curves.png")
 else:
     print("  skipped: no optimizer of this lesson is done yet")
@@ -106,7 +112,7 @@ for name in METHODS:
         ax.plot(rates, final, "o-", label=name)
         drawn = True
 if drawn:
-    ax.set(xscale="log", xlabel="learning rate", ylabel="mean final loss (100 starts, 200 steps)", title="Learning-rate sweep on the Gaussian wells")
+    ax.set(xscale="log", xlabel="learning rate", ylabel="mean final loss (100 starts, 200 steps)", title="Figure 3: learning-rate sweep on the Gaussian wells")
     ax.axhline(Z.min(), color="k", lw=0.8, ls=":", label="lowest value on the grid")
     ax.legend(fontsize=8)
     save(fig, LESSON, "learning_rate_sweep.png")
@@ -122,17 +128,20 @@ print("Figure 4: animated trajectories")
 shown = [name for name in ("GradientDescent", "Adam") if name in fits]
 if shown:
     frames = 60
-    fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 5), squeeze=False)
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.5 * len(shown), 5), squeeze=False)
     artists = []
     for ax, name in zip(axes[0], shown):
-        landscape(ax)
-        ax.set_title(name)
+        filled = landscape(ax)
+        ax.set_title(f"Figure 4: {name}")
+        ax.plot(*fits[name].Xs_[0].T, "o", color="tab:orange", mec="k", mew=0.3, ms=3, label="start")
         Xs = fits[name].Xs_
         idx = np.unique(np.geomspace(1, len(Xs), frames).astype(int) - 1)
         trail = LineCollection([], colors="tab:orange", linewidths=0.8, alpha=0.8)
         ax.add_collection(trail)
-        dots = ax.scatter(*Xs[0].T, s=12, c="navy", zorder=3)
+        dots = ax.scatter(*Xs[0].T, s=12, c="navy", zorder=3, label="current point")
+        ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
         artists.append((Xs, idx, trail, dots))
+    fig.colorbar(filled, ax=axes, shrink=0.8, label="loss L(x)")
 
     def draw(frame):
         out = []
@@ -150,5 +159,49 @@ if shown:
     print(f"  wrote {path}")
 else:
     print("  skipped: needs GradientDescent or Adam")
+
+
+# %% [markdown]
+# ## Rates on a quadratic: measured against predicted
+# The README derives the factor by which the error $\lVert x_t - x^*\rVert$ shrinks per step on a
+# quadratic: $\max_i |1 - \eta\lambda_i|$ for gradient descent, at best $(\kappa - 1)/(\kappa + 1)$
+# at $\eta = 2/(\mu + L)$; and $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ for heavy ball at Polyak's
+# parameters. Here your own `GradientDescent` and `Momentum` run on the stretched quadratic
+# from $(-5, 4)$; the measured factor is fitted to the log-error (leaving out the first steps and
+# the rounding floor), and the dashed lines are the predictions $\rho^t$.
+
+# %%
+print("Figure 5: error against iteration on the stretched quadratic, measured and predicted rates")
+A = np.diag([1.0, 10.0])
+b = np.array([1.0, 1.0])
+stretched = course("landscapes").Quadratic(A, b)
+x_star = np.linalg.solve(A, b)
+mu, L = np.linalg.eigvalsh(A)[[0, -1]]
+kappa = L / mu
+rho_hb = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+RUNS = [  # (label, class, hyperparameters, predicted factor per step)
+    ("GradientDescent, lr = 0.1 = 1/L", "GradientDescent", {"lr": 0.1}, max(abs(1 - 0.1 * mu), abs(1 - 0.1 * L))),
+    ("GradientDescent, lr = 2/(mu + L)", "GradientDescent", {"lr": 2 / (mu + L)}, (kappa - 1) / (kappa + 1)),
+    ("Momentum, Polyak's lr and momentum", "Momentum", {"lr": 4 / (np.sqrt(L) + np.sqrt(mu)) ** 2, "momentum": rho_hb**2}, rho_hb),
+]
+fig, ax = plt.subplots(figsize=(7.5, 4.8))
+drawn = False
+for (label, name, kwargs, predicted), colour in zip(RUNS, ("tab:blue", "tab:green", "tab:red")):
+    with needs(f"the {name} rate"):
+        fit = getattr(opt, name)(stretched, max_iter=150, tol=0.0, store_history=True, **kwargs).fit(np.array([-5.0, 4.0]))
+        err = np.linalg.norm(fit.Xs_ - x_star, axis=-1)
+        t = np.arange(len(err))
+        use = (t >= 5) & (err > 1e-12 * err[0])
+        measured = float(np.exp(np.polyfit(t[use], np.log(err[use]), 1)[0]))
+        ax.semilogy(t, err, "-", color=colour, lw=2, label=f"{label}: measured {measured:.3f}")
+        ax.semilogy(t, err[0] * predicted**t, "--", color=colour, lw=1, label=f"predicted {predicted:.3f} per step")
+        print(f"  {label}: measured factor {measured:.3f}, predicted {predicted:.3f}")
+        drawn = True
+if drawn:
+    ax.set(xlabel="iteration t", ylabel="error |x_t - x*|", ylim=(1e-16, 1e2), title="Figure 5: rates on the stretched quadratic (kappa = 10)")
+    ax.legend(fontsize=8)
+    save(fig, LESSON, "rates.png")
+else:
+    plt.close(fig)
 
 print("done")

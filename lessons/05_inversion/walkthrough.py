@@ -33,7 +33,8 @@ METHODS = {
 # %% [markdown]
 # ## Ten steps from [3, 3]
 # The table of the PBDL notebook: where each method ends and how diagonal its first step is
-# (the unit step dotted with [1, 1]; straight toward the origin would be sqrt(2) = 1.414).
+# (the first step, divided by its length, dotted with -(1, 1); straight toward the origin would
+# score sqrt(2)).
 
 # %%
 print("The comparison table:")
@@ -49,44 +50,65 @@ for name, build in METHODS.items():
 # %%
 print("Figure 1: trajectories in x space and in y space")
 if paths:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 5))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
     for name, Xs in paths.items():
-        axes[0].scatter(Xs[:, 0], Xs[:, 1], s=18, color=COLOURS[name], label=name)
+        axes[0].plot(Xs[:, 0], Xs[:, 1], "o-", ms=4, lw=1.2, color=COLOURS[name], label=name)
+        axes[0].plot(*Xs[-1], "s", ms=8, mfc="none", mew=1.5, color=COLOURS[name], label=f"{name}: end after 10 steps")
+        if name == "IG":
+            continue  # in y space the notebook's three methods (IG's y path is question Q4: map it yourself)
         with needs(f"the {name} path in y space (SquarePhysics.physics)"):
             Y = toy.physics(Xs)
-            axes[1].scatter(Y[:, 0], Y[:, 1], s=18, marker="*", color=COLOURS[name], label=name)
-    for ax, space in zip(axes, ("x", "y")):
-        ax.scatter([0], [0], color="black", marker="x")
-        ax.set(xlabel=f"{space}0", ylabel=f"{space}1", title=f"{space} space")
-        ax.legend()
+            axes[1].plot(Y[:, 0], Y[:, 1], "*-", ms=6, lw=1.2, color=COLOURS[name], label=name)
+            axes[1].plot(*Y[-1], "s", ms=8, mfc="none", mew=1.5, color=COLOURS[name], label=f"{name}: end after 10 steps")
+    for ax, space, start in zip(axes, ("x", "y"), (x0, np.array([x0[0], x0[1] ** 2]))):
+        ax.plot(*start, "o", ms=11, mfc="none", mec="black", mew=1.5, label=f"start {space} = ({start[0]:g}, {start[1]:g})")
+        ax.plot([0], [0], "kx", ms=9, mew=2, label="minimum (origin)")
+        ax.set(xlabel=f"{space}0", ylabel=f"{space}1", title=f"Figure 1{'ab'[space == 'y']}: the paths in {space} space")
+        ax.legend(fontsize=7, ncol=2)
     save(fig, LESSON, "x_and_y_space.png")
 else:
     print("  skipped: no method of this comparison is done yet")
 
 # %% [markdown]
 # ## Three spaces
-# One PG step drawn in each space: x (where we optimize), y = P(x) (the physics), and the loss.
+# PG's path drawn in each space: x (where we optimize) over the contours of L(x), y = P(x) (the
+# physics) over the contours of L(y), and the loss after each step.
 
 # %%
-print("Figure 2: one step through the three spaces")
+print("Figure 2: PG's path through the three spaces")
 with needs("the three-spaces figure (PhysicalGradient)"):
     Xs = paths["PG"] if "PG" in paths else None
     if Xs is None:
         raise NotImplementedError("PhysicalGradient: not done yet")
+    from matplotlib.colors import LogNorm
+
     Y = toy.physics(Xs)
     losses = toy.loss_y(Y)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    gx = np.linspace(-0.5, 3.5, 200)
-    gxx, gyy = np.meshgrid(gx, gx)
-    axes[0].contour(gxx, gyy, toy(np.column_stack([gxx.ravel(), gyy.ravel()])).reshape(gxx.shape), levels=20, linewidths=0.5)
-    axes[0].plot(Xs[:, 0], Xs[:, 1], "o-", color=COLOURS["PG"], ms=4)
-    axes[0].annotate("", xy=Xs[1], xytext=Xs[0], arrowprops=dict(arrowstyle="->", lw=2))
-    axes[0].set(title="x: the step PG takes", xlabel="x0", ylabel="x1")
-    axes[1].plot(Y[:, 0], Y[:, 1], "*-", color=COLOURS["PG"])
-    axes[1].annotate("", xy=Y[1], xytext=Y[0], arrowprops=dict(arrowstyle="->", lw=2))
-    axes[1].set(title="y = P(x): a straight Newton step", xlabel="y0", ylabel="y1")
+    # contour levels at the losses the path visits (log-spaced between its smallest and largest),
+    # on a window around the path, so that every step crosses its own contours
+    nice = np.array([m * 10.0**k for k in range(-3, 4) for m in (1, 2, 5)])
+    levels = nice[(nice >= losses.min() / 2) & (nice <= losses.max() * 2)]
+    norm = LogNorm(levels[0], levels[-1])
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5), layout="constrained")
+    for ax, P, space in ((axes[0], Xs, "x"), (axes[1], Y, "y")):
+        lo, hi = P.min(axis=0), P.max(axis=0)
+        pad = 0.15 * (hi - lo).max()
+        g0, g1 = np.meshgrid(np.linspace(lo[0] - pad, hi[0] + pad, 300), np.linspace(lo[1] - pad, hi[1] + pad, 300))
+        G = np.column_stack([g0.ravel(), g1.ravel()])
+        values = (toy(G) if space == "x" else toy.loss_y(G)).reshape(g0.shape)
+        cs = ax.contour(g0, g1, values, levels=levels, norm=norm, cmap="viridis", linewidths=0.8, zorder=1)
+        bar = fig.colorbar(cs, ax=ax, label="loss L on the contour (log scale)")
+        bar.set_ticks(levels, labels=[f"{v:g}" for v in levels])
+        ax.plot(P[:, 0], P[:, 1], "o-", color=COLOURS["PG"], ms=4, zorder=3, label="PG iterates")
+        ax.annotate("", xy=P[1], xytext=P[0], arrowprops=dict(arrowstyle="->", lw=2), zorder=4)
+        ax.plot(*P[0], "o", ms=11, mfc="none", mec="black", mew=1.5, zorder=4, label="start")
+        ax.plot(*P[-1], "s", ms=9, mfc="none", mec="black", mew=1.5, zorder=4, label="end after 10 steps")
+        ax.set(xlabel=f"{space}0", ylabel=f"{space}1")
+        ax.legend(fontsize=8, loc="upper left")
+    axes[0].set_title("Figure 2a: x, over the contours of L(x)")
+    axes[1].set_title("Figure 2b: y = P(x), over the contours of L(y): a straight line")
     axes[2].semilogy(losses, "o-", color=COLOURS["PG"])
-    axes[2].set(title="L(y): the loss after each step", xlabel="step", ylabel="loss")
+    axes[2].set(title="Figure 2c: the loss after each step", xlabel="step (0 = start)", ylabel="loss L")
     save(fig, LESSON, "three_spaces.png")
 
 # %% [markdown]
@@ -106,15 +128,19 @@ runs = {
 fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.2), sharey=True)
 drawn = False
 for ax, (label, build) in zip(axes, runs.items()):
-    ax.set(title=label, xlabel="x0")
+    ax.set(xlabel="x0")
     for alpha, marker in zip(alphas, "os^"):
         with needs(f"{label} for alpha = {alpha}"):
             opt = build(L.ScaledQuadratic(alpha))
             opt.max_iter, opt.tol, opt.store_history = 15, 0.0, True
             Xs = opt.fit(np.array([2.0, 1.5])).Xs_
             ax.plot(Xs[:, 0], Xs[:, 1], marker + "-", ms=3, label=f"alpha = {alpha}")
+            ax.plot(*Xs[-1], marker, ms=9, mfc="none", mew=1.5, color=ax.lines[-1].get_color(), label=f"end (alpha = {alpha})")
             drawn = True
-    ax.legend(fontsize=8)
+    ax.plot(2.0, 1.5, "o", ms=11, mfc="none", mec="black", mew=1.5, label="start (2, 1.5)")
+    ax.plot([0], [0], "kx", ms=8, mew=2, label="minimum")
+    ax.legend(fontsize=7)
+    ax.set_title(f"Figure 3{'abcd'[list(runs).index(label)]}: {label}")
 axes[0].set_ylabel("x1")
 if drawn:
     save(fig, LESSON, "scaled_quadratic_alphas.png")
@@ -147,8 +173,9 @@ for label, build in adaptive.items():
         ax.plot(Xs[:, 0], Xs[:, 1], "s--", ms=3, label=label)
         drawn = True
 if drawn:
-    ax.scatter([0], [0], color="black", marker="x")
-    ax.set(xlabel="x0", ylabel="x1", title="Ten steps from [3, 3]")
+    ax.plot(*x0, "o", ms=11, mfc="none", mec="black", mew=1.5, label="start (3, 3)")
+    ax.plot([0], [0], "kx", ms=9, mew=2, label="minimum (origin)")
+    ax.set(xlabel="x0", ylabel="x1", title="Figure 4: ten steps from [3, 3] (squares: adaptive methods)")
     ax.legend(fontsize=8)
     save(fig, LESSON, "adaptive_on_toy.png")
 else:
