@@ -1,10 +1,12 @@
 """Lesson 4: quasi-Newton methods, which learn the curvature from the gradients they see.
 
-After a step ``s = x_new - x`` the gradient changes by ``y = g_new - g``. For a quadratic,
-``y = H s`` exactly, so any matrix ``B`` meant to stand in for the inverse Hessian should
-satisfy the *secant equation* ``B y = s``. Each method here keeps such a matrix (or, for
-L-BFGS, the recent pairs that define it) and updates it after every step. The updates are
-your exercises; the loops, the line search and the bookkeeping are given.
+After a step ``s = x_new - x`` the gradient changes by ``y = g_new - g``. For a quadratic with
+Hessian ``A``, ``y = A s`` exactly, so a matrix ``H`` meant to stand in for the inverse Hessian
+should satisfy the *secant equation* ``H_new y = s`` (and ``B = H^{-1}``, the Hessian
+approximation, ``B_new s = y``). Each method here keeps such an ``H`` (or, for L-BFGS, the
+recent pairs that define it) and updates it after every step. The updates of ``H`` are your
+exercises (lesson 4 defines each method by its update of ``B``; you derive the update of ``H``);
+the loops, the line search and the bookkeeping are given.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ class Broyden(BaseOptimizer):
     """Broyden's ("good") method, kept in inverse form, with full steps.
 
     State: ``H_: (n, d, d)``, an approximation of the inverse Hessian, starting at ``lr * I``
-    (so the first step is a gradient step of size ``lr``). Each step::
+    (so the first step is a gradient step of size ``lr``). Each step is the full step
+    ``x <- x - H g``; then ``H`` is updated with the new pair ``(s, y)``.
 
-        x <- x - H g
-        H <- H + (s - H y) (s^T H) / (s^T H y)        (after the step, for the new pair s, y)
+    The method is defined by its update of the Hessian approximation ``B = H^{-1}``, the
+    smallest change to ``B`` (in the Frobenius norm) with ``B_new s = y``::
 
-    It satisfies the secant equation ``H_new y = s`` with a rank-one change: it is the
-    inverse (by Sherman-Morrison) of Broyden's update of the Hessian approximation
-    ``B = H^{-1}``, the smallest change to ``B`` with ``B_new s = y``. It does not keep ``H``
-    symmetric or positive definite, so a step may go uphill; there is no line search.
+        B_new = B + (y - B s) s^T / (s^T s)
+
+    ``inverse_update`` returns ``H_new = B_new^{-1}`` in closed form from ``H`` alone (a
+    rank-one change of ``H``; no inverse, no solve). It satisfies ``H_new y = s``. It does not
+    keep ``H`` symmetric or positive definite, so a step may go uphill; there is no line search.
     """
 
     def init_state(self, X: Array) -> None:
@@ -46,8 +50,12 @@ class Broyden(BaseOptimizer):
 
     @staticmethod
     def inverse_update(H: Array, s: Array, y: Array) -> Array:
-        """Broyden's rank-one update of ``H: (n, d, d)`` for steps ``s: (n, d)`` and gradient
-        changes ``y: (n, d)``. Rows where ``|s^T H y|`` is zero (to rounding) keep their ``H``."""
+        """Broyden's update of the inverse ``H: (n, d, d)`` for steps ``s: (n, d)`` and gradient
+        changes ``y: (n, d)``: ``H_new = B_new^{-1}`` (see the class), shape ``(n, d, d)``.
+
+        Your closed form divides by one number per row, a dot product ``u^T v`` of two vectors
+        of that row. Where ``|u^T v| <= 1e-12 |u| |v|`` the update is undefined: such a row keeps
+        its ``H`` unchanged, and no division by zero may happen (select rows with ``np.where``)."""
         # BEGIN SOLUTION
         Hy = np.einsum("nij,nj->ni", H, y)
         sH = np.einsum("ni,nij->nj", s, H)
@@ -158,12 +166,14 @@ class BFGS(_WolfeQuasiNewton):
     """BFGS with a strong Wolfe line search, on a batch of starts.
 
     State: ``H_: (n, d, d)``, the inverse-Hessian approximation, starting at ``I`` (as
-    scipy's BFGS; no rescaling). After each step, with ``rho = 1 / (y^T s)``::
+    scipy's BFGS; no rescaling). After each step ``H`` is updated with the new pair. The method
+    is defined by its update of the Hessian approximation ``B = H^{-1}``::
 
-        H <- (I - rho s y^T) H (I - rho y s^T) + rho s s^T
+        B_new = B - B s s^T B / (s^T B s) + y y^T / (y^T s)
 
-    the unique symmetric update closest to ``H`` (in a weighted norm) that satisfies the
-    secant equation ``H_new y = s``. When ``y^T s > 0`` (which the Wolfe curvature condition
+    ``inverse_update`` returns ``H_new = B_new^{-1}`` in closed form from ``H`` alone (no
+    inverse, no solve); the code calls ``rho = 1 / (y^T s)``. It is symmetric and satisfies
+    the secant equation ``H_new y = s``. When ``y^T s > 0`` (which the Wolfe curvature condition
     guarantees) it keeps ``H`` positive definite; pairs without positive curvature are skipped.
 
     Args:
@@ -179,8 +189,9 @@ class BFGS(_WolfeQuasiNewton):
 
     @staticmethod
     def inverse_update(H: Array, s: Array, y: Array) -> Array:
-        """The BFGS update of ``H: (n, d, d)`` for the pairs ``s, y: (n, d)``; rows whose pair
-        fails ``curvature_ok`` keep their ``H``."""
+        """The BFGS update of the inverse ``H: (n, d, d)`` for the pairs ``s, y: (n, d)``:
+        ``H_new = B_new^{-1}`` (see the class), shape ``(n, d, d)``. Rows whose pair fails
+        ``curvature_ok(s, y)`` keep their ``H`` unchanged, with no division by zero on the way."""
         # BEGIN SOLUTION
         ok = curvature_ok(s, y)
         rho = np.where(ok, 1.0 / np.where(ok, np.einsum("ni,ni->n", y, s), 1.0), 0.0)
@@ -200,14 +211,10 @@ class BFGS(_WolfeQuasiNewton):
 class LBFGS(_WolfeQuasiNewton):
     """Limited-memory BFGS: the last ``memory`` pairs instead of a ``d x d`` matrix.
 
-    The direction ``-H g`` is computed from the stored pairs by the two-loop recursion,
-    in ``O(memory * d)`` per row, with the initial matrix ``gamma I``::
-
-        q = g
-        for i from newest to oldest:  a_i = rho_i s_i^T q;   q <- q - a_i y_i
-        r = gamma q
-        for i from oldest to newest:  b = rho_i y_i^T r;     r <- r + (a_i - b) s_i
-        H g = r
+    The direction is ``-H g``, where ``H`` is the matrix that ``BFGS.inverse_update`` would
+    build by applying the stored pairs, oldest first, to the initial matrix ``gamma I``.
+    ``two_loop`` computes ``H g`` from the pairs directly, in ``O(memory * d)`` per row,
+    never forming a ``(d, d)`` matrix (lesson 4 shows how to unroll such a recursion).
 
     With ``scaling`` (the default, as L-BFGS-B), ``gamma = s^T y / y^T y`` from the newest
     pair; without it ``gamma = 1``, and while the memory holds every pair the iterates are
@@ -254,8 +261,15 @@ class LBFGS(_WolfeQuasiNewton):
 
     @staticmethod
     def two_loop(g: Array, S: Array, Y: Array, rho: Array, gamma: Array) -> Array:
-        """``H g`` (n, d) for gradients ``g: (n, d)``, pairs ``S, Y: (k, n, d)`` (oldest first),
-        ``rho: (k, n)`` and the initial scale ``gamma: (n,)``."""
+        """``H g`` (n, d) for gradients ``g: (n, d)``, pairs ``S, Y: (k, n, d)`` (``S[0]`` the
+        oldest), ``rho: (k, n)`` and the initial scale ``gamma: (n,)``.
+
+        ``H`` is the dense matrix BFGS builds from ``gamma I`` (each row its own ``gamma``) by
+        applying the pairs ``(S[i], Y[i])`` in order ``i = 0, 1, ..., k-1``; the result must
+        equal ``H g`` to rounding, computed with vector operations only (no ``(d, d)`` array).
+        Use the ``rho`` given, never ``1 / (y^T s)`` recomputed: a pair stored as a no-op has
+        ``s = y = 0`` and ``rho = 0``, and must change nothing. With ``k = 0`` the result is
+        ``gamma g``."""
         # BEGIN SOLUTION
         q = g.copy()
         alpha = np.zeros(rho.shape)
