@@ -39,22 +39,25 @@ class Newton(BaseOptimizer):
 
     Direction and step, with ``g = grad L(x)`` and ``H = hessian L(x)``::
 
-        p = -(H + mu I)^{-1} g
-        x <- x + t p,   t = lr, or found by Armijo backtracking from t = lr
+        p = -(H + mu I)^{-1} g        (a solve, never an inverse)
+        x <- x + t p,   t = lr, or found by ``backtracking`` from t0 = lr
 
-    Regularization: with ``lam_min`` the smallest eigenvalue of ``H`` and ``s`` the largest
-    absolute one, ``mu = 0`` where ``H`` is positive definite (``lam_min > 0``: pure Newton),
-    otherwise ``mu = damping * s - lam_min``, which lifts the smallest eigenvalue of
-    ``H + mu I`` to ``damping * s``. Tied to ``s``, the rule does not change when the loss is
-    multiplied by a constant. Without it, where ``H`` is indefinite the Newton step heads for
-    a saddle or a maximum of the parabola. (A nearly singular positive definite ``H`` still
-    gives a very long step: that is what the line search is for.)
+    Regularization (the convention the grader checks): with ``lam_min`` the smallest eigenvalue
+    of ``H`` and ``s`` the largest absolute one, ``mu = 0`` where ``H`` is positive definite
+    (``lam_min > 0``, strictly: pure Newton), otherwise ``mu = damping * s - lam_min``, which
+    lifts the smallest eigenvalue of ``H + mu I`` to ``damping * s``. An exactly singular ``H``
+    is lifted too; for ``H = 0`` (so ``s = 0``) take ``s`` as the smallest positive float64,
+    ``np.finfo(np.float64).tiny``, so that ``mu > 0`` there as well. Tied to ``s``, the rule
+    does not change when the loss is multiplied by a constant. Without it, where ``H`` is
+    indefinite the Newton step heads for a saddle or a maximum of the parabola. (A nearly
+    singular positive definite ``H`` still gives a very long step: that is what the line
+    search is for.)
 
     Args:
         lr: the step length ``t`` (1 is the full Newton step).
         damping: ``> 0``, how far above zero an indefinite Hessian's spectrum is lifted,
-            relative to its largest eigenvalue.
-        line_search: find ``t`` with ``backtracking`` (above) from ``t = lr``.
+            relative to its largest absolute eigenvalue.
+        line_search: find ``t`` with ``backtracking`` (above) from ``t0 = lr``.
         c1: the Armijo constant.
     """
 
@@ -71,10 +74,14 @@ class Newton(BaseOptimizer):
 
     @staticmethod
     def direction(g: Array, H: Array, damping: float) -> Array:
-        """The regularized Newton direction ``p = -(H + mu I)^{-1} g``, shape (n, d).
+        """The regularized Newton direction ``p = -(H + mu I)^{-1} g``, with ``mu`` per row as
+        the class docstring fixes it.
 
         Args:
             g: (n, d) gradients. H: (n, d, d) symmetric Hessians. damping: see the class.
+
+        Returns:
+            p: (n, d). One batched eigenvalue call and one batched solve: no loop over rows.
         """
         raise NotImplementedError("Newton.direction: not implemented yet (your exercise in second_order.py)")
 
@@ -97,7 +104,12 @@ class ConditionScaledGD(BaseOptimizer):
 
     A large ``kappa`` marks a long narrow valley or a flat region, where steps are shortened.
     (The course notebook this comes from multiplies by ``kappa`` in its code while its formula
-    divides: we follow the formula.) A singular ``H`` has ``kappa = inf`` and no step.
+    divides: we follow the formula.)
+
+    Singular Hessians (the convention the grader checks): where ``|lam|_min = 0``, including
+    ``H = 0``, ``kappa = inf``, so the factor ``eta / (kappa + eps)`` is exactly 0 and the row
+    does not move. Decide this per row before dividing: ``s / 0`` would give inf, but
+    ``0 / 0`` (``H = 0``) gives NaN, and a NaN factor would spoil the row.
 
     Args:
         eps: ``>= 0``, added to ``kappa``.
@@ -121,11 +133,16 @@ class ConditionScaledGD(BaseOptimizer):
 class GaussNewton(BaseOptimizer):
     """Gauss-Newton for sums of squares ``L(x) = |r(x)|^2``.
 
-    With residuals ``r: (n, m)`` and their Jacobian ``J: (n, m, d)``, the gradient is
-    ``2 J^T r`` and the Hessian ``2 J^T J + 2 sum_k r_k hess(r_k)``. Gauss-Newton drops the
-    second term (small near a good fit, and the only part that needs second derivatives)::
+    With residuals ``r: (n, m)`` and their Jacobian ``J: (n, m, d)``, the Hessian of ``L``
+    splits into a part made of first derivatives of ``r`` only and a part weighted by the
+    residuals (small near a good fit, and the only part that needs second derivatives).
+    Gauss-Newton keeps the first part and takes the Newton step with it (lesson 3 derives it).
 
-        p = -(J^T J + mu I)^{-1} J^T r,   mu = damping * trace(J^T J) / d
+    The convention the grader checks: work with half the loss, ``L / 2 = |r|^2 / 2``; let ``G``
+    be its Gauss-Newton matrix (the first-derivative part of its Hessian, (n, d, d)) and
+    ``grad(L / 2)`` its gradient. Then::
+
+        (G + mu I) p = -grad(L / 2),   mu = damping * trace(G) / d
         x <- x + lr * p
 
     The small relative ``mu`` keeps the solve defined when ``J`` loses rank; larger values
@@ -147,7 +164,8 @@ class GaussNewton(BaseOptimizer):
 
     @staticmethod
     def direction(r: Array, J: Array, damping: float) -> Array:
-        """The Gauss-Newton direction (n, d) for residuals ``r: (n, m)`` and Jacobians ``J: (n, m, d)``."""
+        """The Gauss-Newton direction ``p: (n, d)`` (the class docstring fixes ``mu``) for residuals
+        ``r: (n, m)`` and Jacobians ``J: (n, m, d)``, built with ``einsum`` and one batched solve."""
         raise NotImplementedError("GaussNewton.direction: not implemented yet (your exercise in second_order.py)")
 
     def update(self, X: Array) -> Array:

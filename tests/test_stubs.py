@@ -57,9 +57,22 @@ def test_bad_markers_are_errors_naming_the_line(source, problem):
 
 def test_every_exercise_module_has_stubs_and_every_class_is_graded():
     from grader.catalogue import exercises
+    from grader.sandbox.runner import ANSWER_MODULES, FUNCTIONS
     from grader.target import MODULES
 
     for module, classes in MODULES.items():
         _, names = stubs.strip_solutions((engine.SOLUTIONS / f"{module}.py").read_text(), module)
-        assert {n.split(".")[0] for n in names} == set(classes), module
-    assert set(exercises()) == {c for classes in MODULES.values() for c in classes}
+        functions = {f for f, m in FUNCTIONS.items() if m == module}
+        assert {n.split(".")[0] for n in names} == set(classes) | functions, module
+    questions = {f"Questions{n}" for n in range(1, len(ANSWER_MODULES) + 1)}
+    assert set(exercises()) == {c for classes in MODULES.values() for c in classes} | set(FUNCTIONS) | questions
+
+
+def test_answers_modules_become_templates_of_none():
+    from grader.sandbox.runner import ANSWER_MODULES
+
+    for module in ANSWER_MODULES:
+        text, names = stubs.strip_solutions((engine.SOLUTIONS / f"{module}.py").read_text(), module)
+        assert names and all(f"\n{n} = None\n" in text for n in names), module
+    with pytest.raises(stubs.StubError, match="top-level"):
+        stubs.strip_solutions("def f():\n    x = 1  # ANSWER\n", "bad.py")

@@ -21,17 +21,20 @@ WELLS_STARTS = np.random.default_rng(7).uniform(-2.5, 2.5, size=(12, 2))
 
 HINTS = {
     "Newton": (
-        "p = -(H + mu I)^{-1} g by np.linalg.solve on the whole stack (H: (n, d, d), g[..., None]); mu = 0 where "
-        "the smallest eigenvalue (np.linalg.eigvalsh) is > 0, else damping * max|eigenvalue| - smallest. Usual slips: "
-        "no regularization on an indefinite Hessian, the sign of p, solving with H^T or inv of a near-singular matrix"
+        "compare your direction with the class docstring's rule, one row at a time. Usual slips: no shift on an "
+        "indefinite or exactly singular Hessian (the test is strict), a shift on a positive definite one, a scale other "
+        "than the largest absolute eigenvalue, the sign of p, a solve with a missing trailing axis on g, a Python loop "
+        "or np.linalg.inv instead of one batched solve"
     ),
     "ConditionScaledGD": (
-        "divide the step by kappa(H) + eps, with kappa = max|eigenvalue| / min|eigenvalue| per row; the course "
-        "notebook's code multiplies by kappa where its formula divides"
+        "the step must shrink as kappa(H) grows (the course notebook's code multiplies by kappa where its formula "
+        "divides); kappa is a ratio of absolute eigenvalues of each row's Hessian, not of its diagonal entries; a "
+        "singular H gives no step (see the docstring)"
     ),
     "GaussNewton": (
-        "p = -(J^T J + mu I)^{-1} J^T r with mu = damping * trace(J^T J) / d; J^T J is einsum('nmi,nmj->nij', J, J). "
-        "Usual slips: J J^T (an (m, m) matrix) for J^T J, J r for J^T r, a factor 2 on one side only, the sign"
+        "follow the docstring's convention: the Gauss-Newton matrix and gradient of half the loss, with mu added to "
+        "that matrix. Usual slips: a factor 2 on one side only (the step halves or doubles), an (m, m) matrix where a "
+        "(d, d) one belongs (check which index your einsum sums over), the sign, mu not relative to the trace"
     ),
 }
 
@@ -239,8 +242,8 @@ def newton_edges(t, ref):
             raise CheckFailed(
                 f"Newton.direction(g, H, damping={damping}) for a {EDGE_NAMES[i]} H = {EDGE_H[i].tolist()} and g = {EDGE_G[i].tolist()} "
                 f"gave {got[i].tolist()}; expected {want[i].tolist()} (rows wrong: {[EDGE_NAMES[j] for j in bad]})\n"
-                "  Hint: mu = 0 only where the smallest eigenvalue is > 0 (strictly: an exactly singular H must be lifted), "
-                f"else mu = damping * max|eigenvalue| - smallest, with the damping you are given; {HINTS['Newton']}"
+                "  Hint: only a positive definite H (smallest eigenvalue strictly > 0) is left alone: an exactly singular H "
+                f"must be lifted too, with the damping you are given; {HINTS['Newton']}"
             )
 
 
@@ -276,7 +279,7 @@ def gn_damping(t, ref):
             raise CheckFailed(
                 f"GaussNewton.direction(r, J, damping={damping:g}) for the {'rank-deficient' if i else 'full-rank'} J = {J[i].tolist()} "
                 f"gave {got[i].tolist()}; expected {want[i].tolist()}\n"
-                f"  Hint: mu = damping * trace(J^T J) / d, with the damping you are given (relative to J^T J's scale, not an absolute number); {HINTS['GaussNewton']}"
+                f"  Hint: mu is the damping you are given times the mean eigenvalue (trace / d) of the Gauss-Newton matrix, not an absolute number; {HINTS['GaussNewton']}"
             )
 
 

@@ -28,16 +28,21 @@ Z = wells(X).reshape(xx.shape)
 X0 = np.random.default_rng(0).uniform(-3, 3, size=(100, 2))
 
 
-def landscape(ax, title=""):
-    ax.contourf(xx, yy, Z, levels=30)
-    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[], title=title)
+def landscape(ax, title="", colorbar=True):
+    """The wells' loss as filled contours, with a colour bar giving the loss a colour stands for."""
+    im = ax.contourf(xx, yy, Z, levels=30)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.75, pad=0.03, label="loss", format="%.2f")
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xlabel="x0", ylabel="x1", title=title)
 
 
 def paths(ax, Xs, color="tab:orange"):
+    """Every start's path: hollow circles at the starts, filled dots at the end points."""
     Xs = np.clip(Xs, -3.5, 3.5)  # points flung far away are drawn at the edge
     ax.plot(Xs[:, :, 0], Xs[:, :, 1], "-", lw=0.7, color=color, alpha=0.7)
-    ax.plot(*Xs[0].T, ".", color=color, ms=4)
-    ax.plot(*Xs[-1].T, ".", color="navy", ms=6)
+    ax.plot(*Xs[0].T, "o", mfc="none", mec="k", ms=4, mew=0.8, label="start")
+    ax.plot(*Xs[-1].T, "o", color="tab:red", mec="k", mew=0.5, ms=5, label="end (at the edge if outside)")
+    ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
 
 
 # %% [markdown]
@@ -50,7 +55,7 @@ def paths(ax, Xs, color="tab:orange"):
 print("Figure 1: loss, condition number and curvature signs")
 with needs("the curvature maps (GaussianWells.hessian)"):
     lam = np.linalg.eigvalsh(wells.hessian(X))
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5), layout="constrained")
     landscape(axes[0], "loss")
     cond = (np.max(np.abs(lam), axis=1) / np.maximum(np.min(np.abs(lam), axis=1), 1e-300)).reshape(xx.shape)
     im = axes[1].contourf(xx, yy, np.log10(np.clip(cond, 1, 1e12)), levels=30, cmap="magma")
@@ -59,7 +64,7 @@ with needs("the curvature maps (GaussianWells.hessian)"):
     fig.colorbar(im, ax=axes[2], ticks=[-2, -1, 0, 1, 2], label="sum of eigenvalue signs")
     for ax, title in zip(axes[1:], ("log10 condition number", "bowl (+2), saddle (0), cap (-2)")):
         ax.contour(xx, yy, Z, levels=12, colors="k", linewidths=0.4)
-        ax.set(aspect="equal", xticks=[], yticks=[], title=title)
+        ax.set(aspect="equal", xlabel="x0", ylabel="x1", title=title)
     save(fig, LESSON, "hessian_maps.png")
 
 # %% [markdown]
@@ -85,11 +90,11 @@ with needs("the Newton panels (Newton.direction)"):
         ("regularized, lr 0.5", second.Newton(wells, lr=0.5)),
         ("regularized + line search", second.Newton(wells, lr=1.0, line_search=True)),
     ]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 5))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5.4), layout="constrained")
     for ax, (title, opt) in zip(axes, variants):
         opt.max_iter, opt.tol, opt.store_history = 60, 1e-6, True
         fit = opt.fit(X0)
-        landscape(ax, f"{title}: mean loss {np.mean(fit.loss_):.3f}")
+        landscape(ax, f"{title}\nmean final loss {np.mean(fit.loss_):.3f}")
         paths(ax, fit.Xs_)
     save(fig, LESSON, "newton_regularization.png")
 
@@ -102,9 +107,9 @@ with needs("the Newton panels (Newton.direction)"):
 print("Figure 3: BFGS and L-BFGS")
 with needs("the quasi-Newton panels (BFGS.inverse_update, LBFGS.two_loop)"):
     fits = {name: cls(wells, max_iter=60, tol=1e-6, store_history=True).fit(X0) for name, cls in (("BFGS", quasi.BFGS), ("L-BFGS (memory 10)", quasi.LBFGS))}
-    fig, axes = plt.subplots(1, 3, figsize=(16, 5))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5.4), layout="constrained")
     for ax, (name, fit) in zip(axes, fits.items()):
-        landscape(ax, f"{name}: {np.mean(fit.n_evals_):.1f} evaluations per start")
+        landscape(ax, f"{name}\n{np.mean(fit.n_evals_):.1f} evaluations per start")
         paths(ax, fit.Xs_)
     for name, fit in fits.items():
         axes[2].plot(fit.losses_.mean(axis=1), lw=2, label=name)
@@ -129,16 +134,24 @@ runs = [
     ("BFGS", lambda: quasi.BFGS(rosen, max_iter=100, tol=1e-5, store_history=True), "tab:green"),
     ("L-BFGS", lambda: quasi.LBFGS(rosen, max_iter=100, tol=1e-5, store_history=True), "tab:purple"),
 ]
-fig, ax = plt.subplots(figsize=(7, 6.5))
-ax.contourf(rx, ry, RZ + 1e-3, levels=np.logspace(-3, 3.5, 30), norm=LogNorm(), cmap="PuBu_r")
+fig, ax = plt.subplots(figsize=(7.5, 6.5))
+im = ax.contourf(rx, ry, RZ + 1e-3, levels=np.logspace(-3, 3.5, 30), norm=LogNorm(), cmap="PuBu_r")
+fig.colorbar(im, ax=ax, label="loss + 1e-3 (log scale)", ticks=np.logspace(-3, 3, 7))
 drawn = False
 for label, build, color in runs:
     with needs(f"the {label} path"):
         fit = build().fit(start)
-        ax.plot(fit.Xs_[:, 0], fit.Xs_[:, 1], ".-", color=color, ms=3, lw=1, label=f"{label}: {int(fit.n_iter_)} steps")
+        Xs = fit.Xs_
+        if len(Xs) > 200:  # gradient descent: thousands of iterates would hide the other paths
+            every = len(Xs) // 40
+            ax.plot(Xs[:, 0], Xs[:, 1], "-", color=color, lw=0.6, alpha=0.6)
+            ax.plot(Xs[::every, 0], Xs[::every, 1], ".", color=color, ms=3, label=f"{label}: {int(fit.n_iter_)} steps (a dot every {every})")
+        else:
+            ax.plot(Xs[:, 0], Xs[:, 1], ".-", color=color, ms=4, lw=1.2, label=f"{label}: {int(fit.n_iter_)} steps")
         drawn = True
 if drawn:
-    ax.plot(1, 1, "k*", ms=14)
+    ax.plot(*start, "o", mfc="none", mec="k", ms=9, mew=1.5, label="start (-1.2, 1)")
+    ax.plot(1, 1, "k*", ms=14, label="minimum (1, 1)")
     ax.set(xlim=(-2, 2), ylim=(-1, 3), xlabel="x0", ylabel="x1", title="Rosenbrock from (-1.2, 1)")
     ax.legend(loc="lower right", fontsize=8)
     save(fig, LESSON, "rosenbrock_paths.png")
