@@ -97,6 +97,7 @@ CATALOGUE = [
     Bug("backtracking stops every row at the first row's success", S, (("        searching[rows[ok]] = False\n", "        if ok.any():\n            searching[:] = False\n"),), "backtracking", ("backtracking.armijo.first_success",)),
     Bug("backtracking returns its last trial when it gives up", S, (("    t[searching] = 0.0\n    return t\n", "    return t\n"),), "backtracking", ("backtracking.armijo.gives_up",)),
     Bug("backtracking halves whatever shrink says", S, (("        t[rows[~ok]] *= shrink", "        t[rows[~ok]] *= 0.5"),), "backtracking", ("backtracking.armijo.constants",)),
+    Bug("newton ignores line_search", S, (("        if not self.line_search:\n            return X + self.lr * p\n", "        return X + self.lr * p\n"),), "Newton", ("Newton.trajectory.line_search",), words=("is line_search used",)),
     # ---- Newton
     Bug("newton without regularization", S, (("mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])", "mu = np.zeros(len(lam))"),), "Newton", ("Newton.trajectory.reference",)),
     Bug("newton steps uphill (sign of p)", S, (("        return -np.linalg.solve(shifted, g[..., None])[..., 0]", "        return np.linalg.solve(shifted, g[..., None])[..., 0]"),), "Newton", ("Newton.trajectory.notebook", "Newton.one_step")),
@@ -284,3 +285,15 @@ def test_a_bug_costs_only_its_own_exercise(tmp_path):
     assert lost == {"GaussianWells"}, {r.name: r.output for r in results.values() if r.status == "failed"}
     message = results["GaussianWells.hessian.gradcheck"].output
     assert "relative error" in message and "factors of 2" in message
+
+
+def test_a_missing_backtracking_costs_newton_only_its_line_search_checks(tmp_path):
+    """Newton's line search runs the student's backtracking: with backtracking a stub, Newton keeps
+    every point that does not need it, and the checks that do say what to fix first."""
+    start = "    # BEGIN SOLUTION\n    t = np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy()"
+    body = '    raise NotImplementedError("backtracking: not implemented yet")\n    # BEGIN SOLUTION\n    t = np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy()'
+    results = grade(variant(tmp_path, {"second_order.py": [(start, body)]}), ("Newton", "backtracking"))
+    failed = {name for name, r in results.items() if r.status == "failed"}
+    assert failed == {"Newton.trajectory.line_search", "Newton.convergence", "backtracking.armijo.first_success", "backtracking.armijo.constants", "backtracking.armijo.gives_up"}, failed
+    for name in ("Newton.trajectory.line_search", "Newton.convergence"):
+        assert "runs your backtracking" in results[name].output and "Fix backtracking first" in results[name].output
