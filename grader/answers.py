@@ -8,10 +8,11 @@ number the token of a neighbouring bucket, has the key's digest: numbers are acc
 about ``rtol`` and never beyond ``(1 + rtol)^2`` of the key, on any machine. A catalogued slip
 (an answer ``m`` times the key, or the key plus ``k``) is stored and recognized the same way,
 as the digest of its own token: the file says neither the value nor how a slip relates to it.
-Every letter of a multiple-choice question has feedback, so none stands out.
 
-The digests keep the values out of sight, not out of reach: a few letters or a few thousand
-buckets can be tried by brute force, exactly as answers can be tried in the checker itself.
+The digests keep the values out of sight, not out of reach: anyone who reads this module can
+try a few letters, integers or a few thousand buckets against them in seconds, just as answers
+can be tried in the checker itself. Any check that gives feedback offline is such an oracle;
+the questions are there to make students compute, and a brute force earns what copying does.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from grader import engine
 from grader.instructor.stubs import _MARKER, _enclosing_names
+from grader.sandbox.runner import ANSWER_MODULES
 from grader.target import MODULES
 
 KINDS = ("return_input", "nan", "zeros", "random_step", "fixed_step", "sign_of_gradient", "constant_landscape", "claims_convergence")
@@ -154,9 +155,25 @@ def _static(kind: str, role: str) -> str:
     raise ValueError(kind)
 
 
+def _steps(kind: str) -> str:
+    """A lazy Armijo search: no trial is ever tested."""
+    first = "np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy()"
+    return {
+        "return_input": first,
+        "claims_convergence": first,
+        "nan": "np.full(f0.shape, np.nan)",
+        "zeros": "np.zeros(f0.shape)",
+        "random_step": f"np.abs({RNG}.standard_normal(f0.shape))",
+        "fixed_step": "np.full(f0.shape, 0.01)",
+        "sign_of_gradient": f"np.where(slope < 0, {first}, 0.0)",
+    }[kind]
+
+
 def lazy_body(kind: str, qualname: str, indent: str) -> str:
     """The lines that replace the solution block of ``qualname`` for ``kind``."""
-    if qualname in DERIVATIVES:
+    if qualname == "backtracking":
+        line = f"return {_steps(kind)}"
+    elif qualname in DERIVATIVES:
         line = f"return {_derivative(kind, *DERIVATIVES[qualname])}"
     elif qualname in INVERSES:
         line = f"X = {_inverse(kind, *INVERSES[qualname])}"
@@ -228,7 +245,7 @@ def lazy_files(kind: str) -> tuple[str, ...]:
         return ("landscapes.py",)
     if kind == "claims_convergence":
         return OPTIMIZER_FILES
-    return tuple(sorted(p.name for p in engine.SOLUTIONS.glob("*.py") if any(_MARKER.match(line) for line in p.read_text().splitlines())))
+    return tuple(sorted(p.name for p in engine.SOLUTIONS.glob("*.py") if p.stem not in ANSWER_MODULES and any(_MARKER.match(line) for line in p.read_text().splitlines())))
 
 
 def build(kind: str, folder: Path) -> Path:
@@ -241,4 +258,6 @@ def build(kind: str, folder: Path) -> Path:
         path = folder / name
         fit_classes = MODULES[path.stem] if kind == "claims_convergence" else ()
         path.write_text(lazy_source(path.read_text(), kind, str(path), fit_classes))
+    for module in ANSWER_MODULES:  # a lazy student leaves the questions unanswered
+        shutil.copyfile(engine.LESSONS / f"{module}.py", folder / f"{module}.py")
     return folder

@@ -242,8 +242,8 @@ WORDS = {
 def test_every_exercise_has_two_variants():
     from grader.catalogue import exercises
 
-    counts = {e: sum(b.exercise == e for b in CATALOGUE) for e in exercises()}
-    assert all(n >= 2 for n in counts.values()), counts
+    counts = {e: sum(b.exercise == e for b in CATALOGUE) for e in exercises() if not e.startswith("Questions")}
+    assert all(n >= 2 for n in counts.values()), counts  # the questions' wrong answers: tests/buggy_answers
 
 
 @pytest.mark.parametrize("bug", CATALOGUE, ids=lambda b: b.name)

@@ -26,7 +26,7 @@ NOT_PROSE = [
     re.compile(r"<!--.*?-->", re.S),
     re.compile(r"\]\([^)]*\)"),
 ]
-NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
 COUNTING = re.compile(r"\s*(?:%|x\b|s\b|ms\b|steps?\b|iterations?\b|evaluations?\b|trials?\b|pairs?\b|times\b|seconds?\b)")
 YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -87,9 +87,9 @@ def test_every_claim_function_is_used():
 
 
 def test_the_figure_scanner_sees_figures():
-    text = "GD takes 149 steps, Newton 5 steps, error 1.6e-2, lesson 3, `lr=0.1`, $\\eta = 0.5$, 12 evaluations (2003)."
+    text = "GD takes 149 steps, Newton 5 steps, error 1.6e-2, lesson 3, `lr=0.1`, $\\eta = 0.5$, 12 evaluations (2003), 15,600 steps."
     loose = unclaimed_figures(text)
     assert [s.split()[-1] for s in loose] != []
-    assert any("149" in s for s in loose) and any("5 steps" in s for s in loose) and any("1.6e-2" in s for s in loose) and any("12 evaluations" in s for s in loose)
+    assert any("149" in s for s in loose) and any("5 steps" in s for s in loose) and any("1.6e-2" in s for s in loose) and any("12 evaluations" in s for s in loose) and any("15,600" in s for s in loose)
     assert not any("0.1" in s or "0.5" in s for s in loose)
-    assert unclaimed_figures("<!-- claim: x -->149<!-- /claim --> steps in lesson 3 (2003)") == []
+    assert unclaimed_figures("<!-- claim: x -->149<!-- /claim --> steps in lesson 3 (2003), as in lesson 1, and 2.") == []

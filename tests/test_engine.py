@@ -28,7 +28,7 @@ def test_untouched_lessons_score_zero_saying_not_implemented():
     assert sum(r.score for r in results.values()) == 0
     for r in results.values():
         assert r.kind == "not_implemented", (r.name, r.kind, r.output)
-        assert "not implemented yet" in r.output
+        assert ("not answered yet" if r.exercise.startswith("Questions") else "not implemented yet") in r.output
 
 
 def test_checks_have_unique_names_points_and_docs():

@@ -90,13 +90,21 @@ def gives_up(t, ref):
 
 
 def require_backtracking(t, ref, who: str) -> None:
-    """Fail ``who``'s check with a message that names the dependency when the student's
-    ``backtracking`` does not pass its first check (Newton's line search calls it)."""
+    """Stop ``who``'s check, naming the dependency, when the student's ``backtracking`` does not
+    pass its first check (Newton's line search calls it): a stub or a crash keeps its kind."""
     if "backtracking works" not in t.memo:
         try:
             _compare(t, ref, {}, "backtracking")
-            t.memo["backtracking works"] = ""
-        except (CheckFailed, StudentError) as exc:
-            t.memo["backtracking works"] = str(getattr(exc, "message", exc)).split(". Hint")[0][:300]
-    why = t.memo["backtracking works"]
-    expect(not why, f"{who} runs your backtracking, which does not work yet ({why}). Fix backtracking first (its own checks say how); this check then grades {who.split('(')[0]} alone")
+            t.memo["backtracking works"] = None
+        except StudentError as exc:
+            t.memo["backtracking works"] = (exc.kind, exc.message)
+        except CheckFailed as exc:
+            t.memo["backtracking works"] = ("wrong", str(exc).split(" Hint:")[0][:300])
+    verdict = t.memo["backtracking works"]
+    if verdict is None:
+        return
+    kind, why = verdict
+    message = f"{who} runs your backtracking, which does not work yet ({why}). Fix backtracking first (its own checks say how); this check then grades {who.split('(')[0]} alone"
+    if kind == "wrong":
+        raise CheckFailed(message)
+    raise StudentError(kind, message, "backtracking")

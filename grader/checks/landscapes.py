@@ -65,8 +65,8 @@ LANDSCAPES = {
     ),
     "ScaledQuadratic": (
         scaled_cases,
-        "count the factors of alpha in the second component: the chain rule through P brings one, "
-        "the derivative of the square another; and mind the factor from the square",
+        "differentiate |P(x)|^2 by the chain rule through P (lesson 1) and count what each step of the chain "
+        "contributes to the second component; compare with differences at a small and a large alpha",
         "compare your Hessian's two diagonal entries with finite differences at a small and a large alpha: "
         "a wrong power of alpha shows at once",
         [{"alpha": 1e3}, {"alpha": 3e-2}],
@@ -84,7 +84,7 @@ LANDSCAPES = {
         "differentiate exp(-|D|^2 / w^2) by the chain rule: mind the factor the square brings down, "
         "the sign, and the power of w_p in the denominator",
         "use the product rule on (weighted well) x (its inner derivative), and keep the width convention "
-        "(w^2, no 2, in the exponent): the notebook's Hessian mixed conventions and lost two factors of 2; "
+        "(w^2, no 2, in the exponent), which the notebook's Hessian did not; "
         "the offset term is an outer product, (d, d) per point, not the inner product",
         [{"d": 5, "n_wells": 12, "random_state": 7}, {"d": 2, "n_wells": 8, "random_state": 0}],
     ),

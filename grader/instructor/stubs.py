@@ -59,6 +59,8 @@ def strip_solutions(source: str, filename: str = "<source>") -> tuple[str, list[
     open_indent = ""
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         answer = _ANSWER.match(line)
+        if answer is None and line.rstrip().endswith("# ANSWER"):
+            raise StubError(f"{filename}:{number}: an # ANSWER line must be a top-level assignment NAME = value")
         if answer is not None:
             if open_at is not None or number in where:
                 raise StubError(f"{filename}:{number}: an # ANSWER line must be a top-level assignment")

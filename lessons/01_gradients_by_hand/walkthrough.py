@@ -102,14 +102,14 @@ print("  ", check_hessian(lambda Z: chain_grad(Z)[0], lambda Z: chain_hessian(Z,
 
 # %% [markdown]
 # ## The notebook's Hessian, caught
-# The course notebook this landscape comes from dropped two factors of 2 in the Hessian. Here
-# is its formula, the check that refuses it, and what it does to the curvature picture. Where the
-# factors go is for you to derive (README, "Why gradient checks exist").
+# The course notebook this landscape comes from printed a wrong Hessian. Here is its formula, the
+# check that refuses it, and what it does to the curvature picture. What it lost is for you to
+# derive (README, "Why gradient checks exist").
 
 
 # %%
 def notebook_hessian(X):
-    """The notebook's formula: (1/w^2) well (-I + D D^T / w^2); the factors 2 are missing."""
+    """The notebook's formula, as it printed it: (1/w^2) well (-I + D D^T / w^2). It is wrong."""
     D = X[:, None, :] - wells.locs
     w = wells.widths[None, :, None, None]
     well = (-np.exp(-np.sum(D**2, axis=2) / wells.widths**2))[:, :, None, None]

@@ -237,13 +237,6 @@ def _grid_spectrum():
     return wells(G), np.linalg.eigvalsh(wells.hessian(G))
 
 
-@claim("l3_rosen_kappa")
-def _():
-    from solutions.landscapes import Rosenbrock
-
-    lam = np.abs(np.linalg.eigvalsh(Rosenbrock(2).hessian(np.ones((1, 2)))))[0]
-    return f"{lam.max() / lam.min():.0f}"
-
 
 @claim("l3_wells_kappa_medians")
 def _():

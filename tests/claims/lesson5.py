@@ -49,10 +49,6 @@ def _seed_print(v) -> str:
     return np.format_float_positional(np.float32(v), precision=8, unique=True, trim="-")
 
 
-@claim("l5_grad_at_start")
-def _():
-    return _pair(_toy().grad(np.array([START]))[0], "{:g}")
-
 
 @claim("l5_gd_1000")
 def _():

@@ -109,7 +109,7 @@ def key_entries() -> list[dict]:
 
 
 def _choice_feedback(qid: str, q: Question, value) -> dict:
-    """Feedback for every letter (the right one's is never shown), by digest: no letter stands out."""
+    """Feedback for every letter by digest (the right one's, never shown, is the generic text)."""
     if q.kind != "choice":
         return {}
     unknown = set(q.choice_feedback) - set(q.choices)
@@ -117,7 +117,7 @@ def _choice_feedback(qid: str, q: Question, value) -> dict:
         raise ValueError(f"{qid}: feedback for letters that are not choices: {sorted(unknown)}")
     right = str(value).strip().lower()
     generic = "reread what the question compares, and test the claim on the lesson's example"
-    return {answers.digest(qid, c): ("right" if c == right else q.choice_feedback.get(c, generic)) for c in q.choices}
+    return {answers.digest(qid, c): (generic if c == right else q.choice_feedback.get(c, generic)) for c in q.choices}
 
 
 def key_text() -> str:

@@ -65,8 +65,8 @@ def _square_angle():
     return float(np.degrees(np.arccos(cos)))
 
 
-# The slips' factors were computed once from the wrong answers they name (wrong / key). No slip whose
-# factor alone gives the key away (1 / key, 180 - key): the key file lists the factors.
+# The slips' factors were computed once from the wrong answers they name (wrong / key); the key file
+# stores each slip as the digest of its own answer, never the factor.
 QUESTIONS = [
     Question(
         name="gradcheck_evaluations",
