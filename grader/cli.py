@@ -14,7 +14,6 @@ Exit codes of ``check``: 0 every check passed, 1 some failed, 2 the grader could
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import os
 import sys
 import tempfile
@@ -40,49 +39,40 @@ def _instructor(*names: str):
         raise SystemExit(2) from None
 
 
-def _select(pattern: str | None):
-    checks = all_checks()
-    if pattern and pattern in {c.exercise for c in checks}:  # an exercise's name: exactly its checks
-        return [c for c in checks if c.exercise == pattern]
-    if pattern:
-        checks = [c for c in checks if pattern.lower() in c.name.lower() or fnmatch.fnmatch(c.name, pattern)]
-    return checks
-
-
 def cmd_check(args) -> int:
-    folder = Path(args.path) if args.path else engine.LESSONS
-    try:
-        folder = engine.check_layout(folder)
-        target, reference = engine.make_targets(folder)
-    except engine.LayoutError as exc:
-        print(f"grader: {exc}", file=sys.stderr)
-        return 2
-    checks = _select(args.k)
+    from . import api
+    from .progress import Progress
+
+    checks = api.select(args.k)
     if not checks:
         print(f"grader: no check matches -k {args.k!r} (see: python -m grader list)", file=sys.stderr)
         return 2
-    numbers = engine.numbering(all_checks())
     results: list[engine.CheckResult] = []
     start = time.perf_counter()
+    progress = Progress([c.exercise for c in checks]) if not args.quiet else None
 
     def save(complete: bool) -> None:
         if args.json:
             report.write_json(Path(args.json), report.gradescope(results, time.perf_counter() - start, complete))
 
-    def progress(result: engine.CheckResult) -> None:
+    def on_result(result: engine.CheckResult) -> None:
         results.append(result)
         save(complete=False)
-        if not args.quiet:
-            mark = "." if result.status == "passed" else "x"
-            print(mark, end="", flush=True, file=sys.stderr)
+        if progress is not None:
+            progress.step(len(results))
 
     save(complete=False)
-    engine.run_checks(checks, target, reference, on_result=progress, numbers=numbers)
+    try:
+        found = api.check(args.k, path=args.path or engine.LESSONS, show_hidden=args.show_hidden, on_result=on_result)
+    except engine.LayoutError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if progress is not None:
+            progress.close()
     save(complete=True)
-    if not args.quiet:
-        print(file=sys.stderr)
-    print(report.table(results, str(folder), show_hidden=args.show_hidden))
-    return 0 if all(r.status == "passed" for r in results) else 1
+    print(repr(found))
+    return 0 if found.passed else 1
 
 
 def cmd_grade(args) -> int:

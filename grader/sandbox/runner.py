@@ -17,6 +17,7 @@ import importlib.util
 import io
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 import types
@@ -49,6 +50,8 @@ SUPPORT_MODULES = ("base", "linesearch")
 CLASS_MODULE = {cls: module for table in (MODULES, GIVEN) for module, classes in table.items() for cls in classes}
 
 DEFAULT_CALL_SECONDS = 20.0
+#: where imports of graded code look for bytecode: a folder nothing writes to, so they compile the source
+_NO_PYCACHE = str(Path(tempfile.gettempdir()) / "grader-reads-source-only")
 _OUTPUT_LIMIT = 4000
 
 
@@ -269,8 +272,9 @@ class Runner:
         if where in self._broken:
             raise self._broken[where]
         sink = _Sink()
-        dont_write = sys.dont_write_bytecode
+        dont_write, prefix = sys.dont_write_bytecode, sys.pycache_prefix
         sys.dont_write_bytecode = True  # leave no __pycache__ in the student's folder
+        sys.pycache_prefix = _NO_PYCACHE  # and read none: a module edited within the same second is not stale
         try:
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), warnings.catch_warnings(), _time_limit(self.call_seconds):
                 warnings.simplefilter("ignore")  # overflow and divergence warnings are judged by the checks, not printed
@@ -298,7 +302,7 @@ class Runner:
                 raise
             raise StudentError("error", f"{where} raised {type(exc).__name__}: {exc}{self._location(exc)}{called}", where) from None
         finally:
-            sys.dont_write_bytecode = dont_write
+            sys.dont_write_bytecode, sys.pycache_prefix = dont_write, prefix
 
     def _location(self, exc: BaseException) -> str:
         """`` (file.py, line N: `the line`)`` for the innermost frame of the traceback inside the target folder."""
