@@ -167,12 +167,12 @@ def cmd_list(args) -> int:
 
 
 def cmd_build_lessons(args) -> int:
-    stubs, questions = _instructor("stubs", "questions")
+    stubs, questions, notebooks = _instructor("stubs", "questions", "notebooks")
     from . import answers
 
     try:
         if args.check:
-            changed = stubs.drift(engine.SOLUTIONS, engine.LESSONS)
+            changed = stubs.drift(engine.SOLUTIONS, engine.LESSONS) + notebooks.drift()
             if not answers.KEY_FILE.is_file() or answers.KEY_FILE.read_text() != questions.key_text():
                 changed.append(answers.KEY_FILE.name)
             if changed:
@@ -184,7 +184,9 @@ def cmd_build_lessons(args) -> int:
             print(f"wrote {path.relative_to(engine.REPO)}")
         if questions.write_key():
             print(f"wrote {answers.KEY_FILE.relative_to(engine.REPO)}")
-    except stubs.StubError as exc:
+        for path in notebooks.write_notebooks():
+            print(f"wrote {path.relative_to(engine.REPO)}")
+    except (stubs.StubError, RuntimeError) as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
     return 0

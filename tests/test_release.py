@@ -43,6 +43,9 @@ def test_release_speaks_only_of_what_it_contains(built):
         assert (built / "lessons" / f"{module}.py").is_file(), module
     assert (built / "grader" / "answer_key.json").is_file()
     assert not (built / "grader" / "instructor").exists()
+    for script in (built / "lessons").glob("*/walkthrough.py"):
+        assert script.with_suffix(".ipynb").is_file(), f"the release lacks {script.parent.name}'s notebook"
+        assert script.with_suffix(".ipynb").read_text() == (engine.LESSONS / script.parent.name / "walkthrough.ipynb").read_text()
     walkthroughs = {p.parent.name for p in (built / "lessons").glob("*/walkthrough.py")}
     assert walkthroughs == {p.name for p in (built / "lessons").iterdir() if p.is_dir() and p.name[:2].isdigit()}, "every lesson has a walkthrough"
 

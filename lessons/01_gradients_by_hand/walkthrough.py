@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 _here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-sys.path.insert(0, str(next(p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists())))
+_root = next((p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists()), None)
+if _root is None:
+    raise RuntimeError("open this walkthrough from inside the course's folder (in Colab: !git clone the course, then %cd into it)")
+sys.path.insert(0, str(_root))
 
 import numpy as np  # noqa: E402
 
@@ -155,3 +158,31 @@ with needs("the condition-number map (GaussianWells.hessian)"):
     save(fig, LESSON, "wells_condition_number.png")
 
 print("done")
+
+
+# %% [markdown]
+# ## Your checks
+#
+# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
+# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+# %%
+check("Quadratic").show()
+
+# %%
+check("ScaledQuadratic").show()
+
+# %%
+check("SquarePhysics").show()
+
+# %%
+check("GaussianWells").show()
+
+# %%
+check("Rosenbrock").show()
+
+# %%
+check("Questions1").show()

@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 _here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-sys.path.insert(0, str(next(p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists())))
+_root = next((p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists()), None)
+if _root is None:
+    raise RuntimeError("open this walkthrough from inside the course's folder (in Colab: !git clone the course, then %cd into it)")
+sys.path.insert(0, str(_root))
 
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
@@ -176,3 +179,25 @@ with needs("the wells panels (GaussianWells.grad, BFGS.inverse_update, LBFGS.two
     save(fig, LESSON, "wells.png")
 
 print("done")
+
+
+# %% [markdown]
+# ## Your checks
+#
+# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
+# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+# %%
+check("Broyden").show()
+
+# %%
+check("BFGS").show()
+
+# %%
+check("LBFGS").show()
+
+# %%
+check("Questions4").show()

@@ -7,7 +7,8 @@
 # estimated) and the wall time. Run it as a script, from the repository root:
 #
 #     python lessons/06_bakeoff/walkthrough.py            # the full bake-off
-#     python lessons/06_bakeoff/walkthrough.py --small    # a quick version (fewer starts and steps)
+#     python lessons/06_bakeoff/walkthrough.py --small    # a quick version (fewer starts and steps;
+#                                                          # in a notebook: set BAKEOFF_SMALL=1)
 #     python lessons/06_bakeoff/walkthrough.py --tune     # re-derive the learning rates below first
 #
 # It uses your classes from `lessons/`; an optimizer or landscape that is not done yet is left out
@@ -18,19 +19,23 @@
 # last cells, so a script of your own can import this file and reuse it (exercise 6).
 
 # %%
+import os
 import sys
 import time
 import warnings
 from pathlib import Path
 
 _here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-sys.path.insert(0, str(next(p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists())))
+_root = next((p for p in (_here, *_here.parents) if (p / "lessons" / "_walkthrough.py").exists()), None)
+if _root is None:
+    raise RuntimeError("open this walkthrough from inside the course's folder (in Colab: !git clone the course, then %cd into it)")
+sys.path.insert(0, str(_root))
 
 import numpy as np  # noqa: E402
 
 from lessons._walkthrough import course, figure_folder, needs, plt, save  # noqa: E402
 
-SMALL = "--small" in sys.argv
+SMALL = "--small" in sys.argv or os.environ.get("BAKEOFF_SMALL") == "1"  # a notebook has no argv: the variable
 TUNE = "--tune" in sys.argv
 LESSON = "06_bakeoff"
 L = course("landscapes")
@@ -267,3 +272,16 @@ if __name__ == "__main__":
     else:
         print("  skipped: no optimizer is done yet")
     print("done")
+
+
+# %% [markdown]
+# ## Your checks
+#
+# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
+# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
+
+# %%
+if __name__ == "__main__":  # the claims of the lesson text import this script: they grade nothing
+    from grader import check
+
+    check("Questions6").show()
