@@ -42,6 +42,12 @@ def test_every_submission_is_graded_with_progress_and_a_summary(graded):
         book = list(csv.DictReader(f))
     assert [r["student"] for r in book] == sorted(demo.STUDENTS)
     assert (out / "histogram.png").stat().st_size > 1000
+    # the similarity report, for the instructor: the demo's complete and buggy students share the reference's code
+    assert "Similarity:" in lines[-1] and "similarity.md" in (out / "summary.txt").read_text()
+    with open(out / "similarity.csv") as f:
+        pairs = {(r["student_a"], r["student_b"]): float(r["share"]) for r in csv.DictReader(f) if r["exercise"] == "(all)"}
+    assert pairs[("buggy", "complete")] > 0.9
+    assert "buggy and complete" in (out / "similarity.md").read_text()
 
 
 def test_complete_gets_full_marks_and_the_others_do_not(graded):

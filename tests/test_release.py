@@ -43,6 +43,7 @@ def test_release_speaks_only_of_what_it_contains(built):
         assert (built / "lessons" / f"{module}.py").is_file(), module
     assert (built / "grader" / "answer_key.json").is_file()
     assert not (built / "grader" / "instructor").exists()
+    assert not list(built.rglob("*similarity*")), "the similarity report is the instructor's"
     for script in (built / "lessons").glob("*/walkthrough.py"):
         assert script.with_suffix(".ipynb").is_file(), f"the release lacks {script.parent.name}'s notebook"
         assert script.with_suffix(".ipynb").read_text() == (engine.LESSONS / script.parent.name / "walkthrough.ipynb").read_text()

@@ -352,8 +352,26 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
     rows.sort(key=lambda r: r["student"])
     _gradebook(out / "gradebook.csv", rows, only)
     summary = _summary(out, rows, time.perf_counter() - start, chosen.describe())
+    summary += "\n" + _similarity(found, out)
+    (out / "summary.txt").write_text(summary + "\n")
     progress(summary)
     return rows
+
+
+def _similarity(found: list[tuple[str, Path]], out: Path) -> str:
+    """Write the class's similarity report (``grader.instructor.similarity``); one line about it.
+    The submissions' files are only read here, never run."""
+    from . import similarity
+
+    template = similarity.template()
+    prints = {}
+    with tempfile.TemporaryDirectory(prefix="similarity-") as tmp:
+        for student, path in found:
+            folder, _ = unpack(path, Path(tmp) / student)
+            prints[student] = similarity.submission_prints(folder, template)
+    pairs = similarity.write_report(prints, out)
+    flagged = sum(p.exercise == "(all)" and p.score >= similarity.SUSPICIOUS for p in pairs)
+    return f"Similarity: {flagged} pair(s) share {similarity.SUSPICIOUS:.0%} or more of their exercise code: {out / 'similarity.md'} (for you, not the students)"
 
 
 def _gradebook(path: Path, rows: list[dict], only: tuple | None = None) -> None:
