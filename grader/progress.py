@@ -6,15 +6,20 @@ place; otherwise (a log, a pipe, CI) a plain line is printed when an exercise st
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+
+#: seconds a run may take before it shows its progress (``$GRADER_PROGRESS_AFTER`` changes it)
+AFTER = float(os.environ.get("GRADER_PROGRESS_AFTER", 1.5))
 
 
 class Progress:
     """Call ``step(i)`` after the ``i``-th of ``exercises`` (one entry per check, in order) is done."""
 
-    def __init__(self, exercises: list[str], stream=None, after: float = 1.5):
-        self.exercises, self.stream, self.after = exercises, stream or sys.stderr, after
+    def __init__(self, exercises: list[str], stream=None, after: float | None = None):
+        self.exercises, self.stream = exercises, stream or sys.stderr
+        self.after = AFTER if after is None else after
         self.start = time.perf_counter()
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.shown = ""  # the exercise last announced

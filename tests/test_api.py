@@ -80,3 +80,43 @@ def test_the_default_folder_follows_course_code(monkeypatch):
     assert api.default_folder() == engine.LESSONS
     monkeypatch.setenv("COURSE_CODE", "solutions")
     assert api.default_folder() == engine.SOLUTIONS
+
+
+class _Stream:
+    def __init__(self, tty):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_names_the_exercise_on_a_terminal_and_in_a_log():
+    from grader.progress import Progress
+
+    exercises = ["Quadratic", "Quadratic", "Adam", "Adam"]
+    quiet = Progress(exercises, stream=_Stream(False), after=3600)
+    for i in range(1, 4):
+        quiet.step(i)
+    assert quiet.stream.text == "", "a short run shows nothing"
+    log = Progress(exercises, stream=_Stream(False), after=0)
+    for i in range(1, 4):
+        log.step(i)
+    assert log.stream.text.splitlines() == ["checking Quadratic (2/4)", "checking Adam (3/4)"]
+    term = Progress(exercises, stream=_Stream(True), after=0)
+    for i in range(1, 4):
+        term.step(i)
+    term.close()
+    assert "\n" not in term.stream.text and term.stream.text.startswith("\r  checking Quadratic (2/4, 25%)")
+    assert "checking Adam (4/4, 75%)" in term.stream.text and term.stream.text.endswith("\r")
+
+
+def test_the_command_shows_progress_lines_when_it_runs_long():
+    proc = subprocess.run([sys.executable, "-m", "grader", "check", "solutions", "-k", "Newton"], cwd=engine.REPO, capture_output=True, text=True, env={**os.environ, "GRADER_PROGRESS_AFTER": "0"})
+    assert proc.returncode == 0
+    assert "checking Newton" in proc.stderr
