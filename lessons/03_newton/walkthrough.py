@@ -1,9 +1,10 @@
 # %% [markdown]
-# # Lessons 3 and 4 walkthrough: curvature, Newton, and quasi-Newton methods
+# # Lesson 3 walkthrough: curvature and Newton, with a first look at quasi-Newton methods
 #
 # Run it as a script (`python lessons/03_newton/walkthrough.py` from the repository root) or
 # open it as a notebook. It uses your classes: the Gaussian wells' Hessian from lesson 1,
-# `GradientDescent` from lesson 2, `Newton` from lesson 3, `BFGS` and `LBFGS` from lesson 4.
+# `GradientDescent` from lesson 2, `Newton` from lesson 3, and (for two figures that look ahead)
+# `BFGS` and `LBFGS` from lesson 4, whose own walkthrough goes further.
 # A figure whose exercise is not done yet is skipped with a note. Figures go to
 # `figures/03_newton/`.
 
