@@ -6,7 +6,7 @@ Instructors: ``python -m grader check solutions`` must give full marks.
 """
 
 
-def check(pattern=None, path=None, hidden=True, show_hidden=False, on_result=None):
+def check(pattern=None, path=None, hidden: bool = True, show_hidden: bool = False, on_result=None):
     """Grade ``lessons/`` (or ``path``) on the checks of ``pattern``: see ``grader.api.check``."""
     from .api import check as _check  # the checks load on the first call, not on ``import grader``
 

@@ -550,7 +550,7 @@ def test_the_grader_keeps_its_limits(attacked):
 
 
 def test_the_report_says_which_sandbox_ran(attacked, sandbox):
-    assert attacked["lines"][-1].endswith(sandbox.describe())
+    assert f"Sandbox: {sandbox.describe()}" in attacked["lines"][-1]
     assert all(r["sandbox"] == sandbox.level for r in attacked["rows"].values())
 
 

@@ -17,7 +17,6 @@ import importlib.util
 import io
 import signal
 import sys
-import tempfile
 import threading
 import traceback
 import types
@@ -50,8 +49,9 @@ SUPPORT_MODULES = ("base", "linesearch")
 CLASS_MODULE = {cls: module for table in (MODULES, GIVEN) for module, classes in table.items() for cls in classes}
 
 DEFAULT_CALL_SECONDS = 20.0
-#: where imports of graded code look for bytecode: a folder nothing writes to, so they compile the source
-_NO_PYCACHE = str(Path(tempfile.gettempdir()) / "grader-reads-source-only")
+#: where imports of graded code look for bytecode: under /dev/null, where no file can ever be, so they
+#: compile the source (no temporary folder: inside the sandbox none is looked up at import)
+_NO_PYCACHE = "/dev/null/grader-reads-source-only"
 _OUTPUT_LIMIT = 4000
 
 
