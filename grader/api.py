@@ -85,12 +85,21 @@ class CheckReport:
             f"<tr><td>{esc(e)}</td><td style='text-align:right'>{a:g} / {b:g}</td><td>{'&#10003;' if a == b else ''}</td></tr>"
             for e, (a, b) in self.by_exercise().items()
         )
-        items = "".join(
-            f"<li><b>{esc(f.name)}</b> [{f.points:g} pt]<pre style='white-space:pre-wrap'>{esc(f.message)}</pre>"
-            + (f"<i>Hint:</i> {esc(f.hint)}" if f.hint else "")
-            + "</li>"
-            for f in self.failed
-        )
+        grouped: dict[str, list[Failure]] = {}
+        for f in self.failed:
+            grouped.setdefault(f.exercise, []).append(f)
+        items = ""
+        for exercise, fs in grouped.items():
+            if all(f.kind in ("not_implemented", "missing") for f in fs):  # as the table does: one line, not one per check
+                messages = "<br>".join(esc(m) for m in dict.fromkeys(f.message for f in fs))
+                items += f"<li><b>{esc(exercise)}</b> ({len(fs)} checks waiting): {messages}</li>"
+                continue
+            items += "".join(
+                f"<li><b>{esc(f.name)}</b> [{f.points:g} pt]<pre style='white-space:pre-wrap'>{esc(f.message)}</pre>"
+                + (f"<i>Hint:</i> {esc(f.hint)}" if f.hint else "")
+                + "</li>"
+                for f in fs
+            )
         verdict = "every check passed" if self.passed else f"{len(self.failed)} check(s) to fix"
         return (
             f"<div><p><b>{self.score:g} / {self.max_score:g}</b> ({verdict}) &mdash; {esc(str(self.folder))}</p>"
