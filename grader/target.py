@@ -75,6 +75,16 @@ def _floats(value, where: str) -> Array:
     return out
 
 
+def _finite_array(value, where: str, shape: tuple | None) -> Array:
+    """An answer that must be a finite float64 array (of ``shape``, when given)."""
+    value = _floats(value, where)
+    if shape is not None and value.shape != tuple(shape):
+        raise StudentError("bad_output", f"{where} returned shape {value.shape}; expected {tuple(shape)}", where)
+    if not np.all(np.isfinite(value)):
+        raise StudentError("bad_output", f"{where} returned NaN or inf for finite input; expected finite numbers (look for a division by zero or an overflow)", where)
+    return value
+
+
 @dataclass
 class FitResult:
     """One run of ``fit``, as the grader sees it: plain float64 arrays (ints as floats)."""
@@ -128,23 +138,12 @@ class Target:
         """Call the static method ``cls.method(*args)`` (arrays and numbers in, an array out)."""
         args = [np.asarray(a, dtype=np.float64) if np.ndim(a) else float(a) for a in args]
         response = self._ask({"op": "static", "cls": cls, "method": method, "args": args})
-        where = f"{cls}.{method}"
-        value = _floats(response.get("value"), where)
-        if shape is not None and value.shape != tuple(shape):
-            raise StudentError("bad_output", f"{where} returned shape {value.shape}; expected {tuple(shape)}", where)
-        if not np.all(np.isfinite(value)):
-            raise StudentError("bad_output", f"{where} returned NaN or inf for finite input; expected finite numbers (look for a division by zero or an overflow)", where)
-        return value
+        return _finite_array(response.get("value"), f"{cls}.{method}", shape)
 
     def function(self, name: str, landscape: LandscapeSpec, *args, shape: tuple | None = None, **kwargs) -> Array:
         """Call the exercise function ``name(landscape, *args, **kwargs)`` (arrays and numbers in, an array out)."""
         response = self._ask({"op": "function", "name": name, "landscape": landscape.as_dict(), "args": [np.asarray(a, dtype=np.float64) for a in args], "kwargs": kwargs})
-        value = _floats(response.get("value"), name)
-        if shape is not None and value.shape != tuple(shape):
-            raise StudentError("bad_output", f"{name} returned shape {value.shape}; expected {tuple(shape)}", name)
-        if not np.all(np.isfinite(value)):
-            raise StudentError("bad_output", f"{name} returned NaN or inf for finite input; expected finite numbers", name)
-        return value
+        return _finite_array(response.get("value"), name, shape)
 
     def answer(self, module: str, name: str) -> float | str:
         """The student's answer ``module.name``: a finite float or a string of at most 40 characters."""

@@ -15,16 +15,12 @@ show a dagger there instead of a number, and the prose quotes such figures only 
 from __future__ import annotations
 
 import functools
-import importlib.util
-import os
 import time
 
 import numpy as np
 
-from grader import engine
 from tests.claims import Approx, claim
 
-WALKTHROUGH = engine.LESSONS / "06_bakeoff" / "walkthrough.py"
 COLUMNS = ("loss", "converged", "diverged", "loss evals", "grad evals", "hessian evals")
 #: (landscape, optimizer) -> the columns that changed under a 1e-14 relative perturbation of the starts
 CHAOTIC = {
@@ -44,22 +40,12 @@ CHAOTIC = {
 DAGGER = "†"
 
 
-@functools.cache
 def walkthrough():
-    """The walkthrough as a module, built on the reference classes, at its full size."""
-    saved = os.environ.get("COURSE_CODE")
-    os.environ["COURSE_CODE"] = "solutions"
-    try:
-        spec = importlib.util.spec_from_file_location("bakeoff_walkthrough", WALKTHROUGH)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)  # definitions only: the runs are under __main__
-    finally:
-        if saved is None:
-            os.environ.pop("COURSE_CODE", None)
-        else:
-            os.environ["COURSE_CODE"] = saved
-    module.LANDSCAPES, module.MAX_ITER = module.field(small=False), 500
-    return module
+    """The walkthrough as a module, built on the reference classes, at its full size (shared with
+    the lesson's questions, which compute their keys from the same runs)."""
+    from grader.instructor.questions.lesson6 import reference_walkthrough
+
+    return reference_walkthrough()
 
 
 @functools.cache

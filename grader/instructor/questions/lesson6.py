@@ -19,7 +19,8 @@ from grader.instructor.questions import Question, Slip
 
 
 @functools.cache
-def _walkthrough():
+def reference_walkthrough():
+    """The bake-off's walkthrough as a module on the reference classes, at full size (its runs are under ``__main__``)."""
     from grader import engine
 
     saved = os.environ.get("COURSE_CODE")
@@ -39,7 +40,7 @@ def _walkthrough():
 
 @functools.cache
 def _newton_on_wells():
-    wt = _walkthrough()
+    wt = reference_walkthrough()
     return wt.run("Newton", list(wt.LANDSCAPES).index("wells"), fitted=True)
 
 
@@ -71,7 +72,7 @@ def _fd_hessian_grads():
 
 def _newton_undercount():
     """b, after checking with the reference that a, c and d are false on 20-D Rosenbrock."""
-    wt = _walkthrough()
+    wt = reference_walkthrough()
     r = wt.run("Newton", list(wt.LANDSCAPES).index("rosenbrock 20-D"), fitted=True)
     o, n = r["opt"], len(wt.LANDSCAPES["rosenbrock 20-D"][1])
     assert r["loss evals"] > 1  # a: the line search's losses are counted
@@ -82,7 +83,7 @@ def _newton_undercount():
 
 def _tuned_on_test():
     """b: a rate tuned on the scored starts scores at least as well there as one tuned on other starts."""
-    wt = _walkthrough()
+    wt = reference_walkthrough()
     from solutions.first_order import GradientDescent
     from solutions.landscapes import SquarePhysics
 
