@@ -156,3 +156,17 @@ def test_answers_that_are_not_answers_cost_points_not_the_run(tmp_path):
     results = grade(folder, f"Questions{lesson}")
     assert all(r.score == 0 for r in results.values())
     assert results[f"Questions{lesson}.{name}"].kind == "bad_output"
+
+
+@pytest.mark.parametrize("lazy", ["0", "float('nan')", "-1", "'a'"])
+def test_a_lazy_answer_everywhere_earns_nothing_but_lucky_letters(lazy, tmp_path):
+    """Every answer the same thing: no number or whole-number question is won that way; a letter
+    wins only the choice questions whose answer it happens to be."""
+    edits = {}
+    for lesson, module in qmod.ANSWER_MODULES.items():
+        text = (engine.SOLUTIONS / f"{module}.py").read_text()
+        edits[f"{module}.py"] = [(m.group(0), f"{m.group(1)} = {lazy}  # ANSWER") for m in re.finditer(r"^(\w+) = .*# ANSWER$", text, re.M)]
+    results = grade(variant(tmp_path, edits), "Questions")
+    won = {name for name, r in results.items() if r.status == "passed"}
+    lucky = {q["id"] for q in KEY.values() if q["kind"] == "choice" and lazy == "'a'" and answers.digest(q["id"], "a") == q["key"]}
+    assert won == lucky, (won, lucky)
