@@ -72,6 +72,31 @@ with needs("SquarePhysics.physics_jacobian"):
     print(f"  {'SquarePhysics':16s}", check_jacobian(S.physics, S.physics_jacobian, rng.uniform(-3, 3, size=(200, 2))))
 
 # %% [markdown]
+# ### Check your code so far
+#
+# The grader's checks of `Quadratic`, `ScaledQuadratic`, `SquarePhysics`, `GaussianWells`,
+# `Rosenbrock`, one cell each, as `python -m grader check -k <name>` runs them.
+# Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+check("Quadratic").show()
+
+# %%
+check("ScaledQuadratic").show()
+
+# %%
+check("SquarePhysics").show()
+
+# %%
+check("GaussianWells").show()
+
+# %%
+check("Rosenbrock").show()
+
+
+# %% [markdown]
 # ## What a failing check looks like: the README's chain-rule example
 # $L(x) = y_0^2 + 3 y_1^2$ with $y = (x_0 x_1, x_0 + x_1)$. Its Hessian has two parts; drop the
 # curvature of the map and the check refuses it. (This is the worked example, not an exercise.)
@@ -161,28 +186,10 @@ print("done")
 
 
 # %% [markdown]
-# ## Your checks
+# ## Your answers to the questions
 #
-# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
-# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
-
-# %%
-from grader import check  # noqa: E402
-
-# %%
-check("Quadratic").show()
-
-# %%
-check("ScaledQuadratic").show()
-
-# %%
-check("SquarePhysics").show()
-
-# %%
-check("GaussianWells").show()
-
-# %%
-check("Rosenbrock").show()
+# The grader's check of the questions at the end of the lesson text (`python -m grader check -k Questions1`).
+# Edit `lessons/answers_gradients.py`, run the cell again, and it grades the edit.
 
 # %%
 check("Questions1").show()

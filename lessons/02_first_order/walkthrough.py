@@ -79,6 +79,34 @@ else:
     plt.close(fig)
 
 # %% [markdown]
+# ### Check your code so far
+#
+# The grader's checks of `GradientDescent`, `Momentum`, `Langevin`, `AdaGrad`, `RMSprop`, `Adam`,
+# one cell each, as `python -m grader check -k <name>` runs them.
+# Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+check("GradientDescent").show()
+
+# %%
+check("Momentum").show()
+
+# %%
+check("Langevin").show()
+
+# %%
+check("AdaGrad").show()
+
+# %%
+check("RMSprop").show()
+
+# %%
+check("Adam").show()
+
+
+# %% [markdown]
 # ## Loss curves: each start faint, the mean bold
 
 # %%
@@ -211,31 +239,10 @@ print("done")
 
 
 # %% [markdown]
-# ## Your checks
+# ## Your answers to the questions
 #
-# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
-# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
-
-# %%
-from grader import check  # noqa: E402
-
-# %%
-check("GradientDescent").show()
-
-# %%
-check("Momentum").show()
-
-# %%
-check("Langevin").show()
-
-# %%
-check("AdaGrad").show()
-
-# %%
-check("RMSprop").show()
-
-# %%
-check("Adam").show()
+# The grader's check of the questions at the end of the lesson text (`python -m grader check -k Questions2`).
+# Edit `lessons/answers_first_order.py`, run the cell again, and it grades the edit.
 
 # %%
 check("Questions2").show()

@@ -103,6 +103,28 @@ with needs("the Newton panels (Newton.direction)"):
     save(fig, LESSON, "newton_regularization.png")
 
 # %% [markdown]
+# ### Check your code so far
+#
+# The grader's checks of `backtracking`, `Newton`, `ConditionScaledGD`, `GaussNewton`, one cell
+# each, as `python -m grader check -k <name>` runs them.
+# Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+check("backtracking").show()
+
+# %%
+check("Newton").show()
+
+# %%
+check("ConditionScaledGD").show()
+
+# %%
+check("GaussNewton").show()
+
+
+# %% [markdown]
 # ## BFGS against L-BFGS on the same starts
 # BFGS keeps a full inverse-Hessian estimate per start; L-BFGS only its last few pairs. On a
 # 2-D landscape they behave almost alike; their costs part ways in high dimension.
@@ -166,25 +188,10 @@ print("done")
 
 
 # %% [markdown]
-# ## Your checks
+# ## Your answers to the questions
 #
-# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
-# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
-
-# %%
-from grader import check  # noqa: E402
-
-# %%
-check("backtracking").show()
-
-# %%
-check("Newton").show()
-
-# %%
-check("ConditionScaledGD").show()
-
-# %%
-check("GaussNewton").show()
+# The grader's check of the questions at the end of the lesson text (`python -m grader check -k Questions3`).
+# Edit `lessons/answers_newton.py`, run the cell again, and it grades the edit.
 
 # %%
 check("Questions3").show()

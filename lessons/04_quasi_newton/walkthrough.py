@@ -73,6 +73,25 @@ else:
     plt.close(fig)
 
 # %% [markdown]
+# ### Check your code so far
+#
+# The grader's checks of `Broyden`, `BFGS`, `LBFGS`, one cell each, as `python -m grader check -k
+# <name>` runs them.
+# Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+check("Broyden").show()
+
+# %%
+check("BFGS").show()
+
+# %%
+check("LBFGS").show()
+
+
+# %% [markdown]
 # ## Linear, superlinear, quadratic
 # The error $e_k = \lVert x_k - x^*\rVert$ against the step $k$, and the ratio $e_{k+1}/e_k$.
 # Gradient descent's ratio settles just below one: linear convergence, a fixed factor per step.
@@ -182,22 +201,10 @@ print("done")
 
 
 # %% [markdown]
-# ## Your checks
+# ## Your answers to the questions
 #
-# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
-# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
-
-# %%
-from grader import check  # noqa: E402
-
-# %%
-check("Broyden").show()
-
-# %%
-check("BFGS").show()
-
-# %%
-check("LBFGS").show()
+# The grader's check of the questions at the end of the lesson text (`python -m grader check -k Questions4`).
+# Edit `lessons/answers_quasi_newton.py`, run the cell again, and it grades the edit.
 
 # %%
 check("Questions4").show()

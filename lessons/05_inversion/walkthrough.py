@@ -73,6 +73,22 @@ else:
     print("  skipped: no method of this comparison is done yet")
 
 # %% [markdown]
+# ### Check your code so far
+#
+# The grader's checks of `InverseGradient`, `PhysicalGradient`, one cell each, as `python -m
+# grader check -k <name>` runs them.
+# Edit your code, run a cell again, and it grades the edit.
+
+# %%
+from grader import check  # noqa: E402
+
+check("InverseGradient").show()
+
+# %%
+check("PhysicalGradient").show()
+
+
+# %% [markdown]
 # ## Three spaces
 # PG's path drawn in each space: x (where we optimize) over the contours of L(x), y = P(x) (the
 # physics) over the contours of L(y), and the loss after each step.
@@ -188,19 +204,10 @@ print("done")
 
 
 # %% [markdown]
-# ## Your checks
+# ## Your answers to the questions
 #
-# The grader's checks for this lesson, one cell per exercise and one for the questions (the same as
-# `python -m grader check -k <name>`). Edit your code, run a cell again, and it grades the edit.
-
-# %%
-from grader import check  # noqa: E402
-
-# %%
-check("InverseGradient").show()
-
-# %%
-check("PhysicalGradient").show()
+# The grader's check of the questions at the end of the lesson text (`python -m grader check -k Questions5`).
+# Edit `lessons/answers_inversion.py`, run the cell again, and it grades the edit.
 
 # %%
 check("Questions5").show()
