@@ -154,6 +154,11 @@ def check(pattern: str | None = None, path: str | Path | None = None, hidden: bo
     checks = select(pattern, hidden)
     if not checks:
         raise ValueError(f"no check matches {pattern!r} (see: python -m grader list)")
+    return run(checks, folder, show_hidden=show_hidden, on_result=on_result)
+
+
+def run(checks: list, folder: Path, show_hidden: bool = False, on_result: Callable[[CheckResult], None] | None = None) -> CheckReport:
+    """Grade the folder ``folder`` (already laid out like ``lessons/``) on ``checks``."""
     numbers = engine.numbering(all_checks())
     start = time.perf_counter()
     target, reference = engine.make_targets(folder)

@@ -61,10 +61,11 @@ def cmd_check(args) -> int:
         if progress is not None:
             progress.step(len(results))
 
-    save(complete=False)
     try:
-        found = api.check(args.k, path=args.path or engine.LESSONS, show_hidden=args.show_hidden, on_result=on_result)
-    except engine.LayoutError as exc:
+        folder = engine.check_layout(Path(args.path) if args.path else engine.LESSONS)
+        save(complete=False)
+        found = api.run(checks, folder, show_hidden=args.show_hidden, on_result=on_result)
+    except engine.LayoutError as exc:  # not a course folder, or (a release) no stored reference answers
         print(f"grader: {exc}", file=sys.stderr)
         return 2
     finally:

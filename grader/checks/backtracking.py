@@ -15,15 +15,14 @@ HINT = (
 )
 
 
-def _problem():
-    """30 rows on Rosenbrock: steepest descent (many halvings), random descent directions,
-    tiny steps (accepted at once), and ascent or flat directions (t = 0)."""
+ROWS = 30
+
+
+def _problem(ref):
+    """``(X, P, f0, slope)`` for 30 rows on Rosenbrock: steepest descent (many halvings), random
+    descent directions, tiny steps (accepted at once), and ascent or flat directions (t = 0)."""
     rng = np.random.default_rng(11)
-    X = rng.uniform(-2.0, 2.0, size=(30, 2))
-    return X, rng
-
-
-def _directions(ref, X, rng):
+    X = rng.uniform(-2.0, 2.0, size=(ROWS, 2))
     h = ref.landscape("Rosenbrock", source="reference", d=2)
     f0, g = h(X), h.grad(X)
     P = -g.copy()
@@ -33,15 +32,17 @@ def _directions(ref, X, rng):
     P[20:25] = -1e-4 * g[20:25]
     P[25:28] = g[25:28]  # uphill
     P[28:30] = np.stack([-g[28:30, 1], g[28:30, 0]], axis=1)  # orthogonal: slope 0
-    return P, f0, np.einsum("nd,nd->n", g, P)
+    return X, P, f0, np.einsum("nd,nd->n", g, P)
 
 
-def _compare(t, ref, kwargs: dict, what: str, t0=1.0):
-    X, rng = _problem()
-    P, f0, slope = _directions(ref, X, rng)
+def _compare(t, ref, kwargs: dict, what: str, t0=1.0, mixed: bool = False):
+    """The student's steps against the reference's on ``_problem``; ``mixed``: the setting must
+    leave some rows at t = 0 and move others (the check's own premise)."""
+    X, P, f0, slope = _problem(ref)
     args = (X, P, f0, slope, np.broadcast_to(np.asarray(t0, dtype=np.float64), f0.shape).copy())
-    got = t.function("backtracking", ROSENBROCK, *args, shape=(len(X),), **kwargs)
     want = ref.function("backtracking", ROSENBROCK, *args, shape=(len(X),), **kwargs)
+    expect(not mixed or (np.any(want == 0) and np.any(want > 0)), "the check's own setting lost its mix of rows (a grader bug)")
+    got = t.function("backtracking", ROSENBROCK, *args, shape=(len(X),), **kwargs)
     bad = np.flatnonzero(~np.isclose(got, want, rtol=1e-9, atol=0.0))
     if bad.size == 0:
         return
@@ -74,19 +75,14 @@ def first_success(t, ref):
 @check("backtracking.armijo.constants", points=2)
 def constants(t, ref):
     """The constants are used as given: c1 = 0.3, shrink = 0.7, and t0 a different number per row."""
-    X, _ = _problem()
-    t0 = np.linspace(0.2, 3.0, len(X))
+    t0 = np.linspace(0.2, 3.0, ROWS)
     _compare(t, ref, {"c1": 0.3, "shrink": 0.7}, "backtracking(Rosenbrock, t0 per row, c1=0.3, shrink=0.7)", t0=t0)
 
 
 @check("backtracking.armijo.gives_up", points=1)
 def gives_up(t, ref):
     """With max_halvings=3, rows that need more halvings get t = 0 (stay put), the others their step."""
-    _compare(t, ref, {"max_halvings": 3}, "backtracking(Rosenbrock, max_halvings=3)", t0=4.0)
-    X, rng = _problem()
-    P, f0, slope = _directions(ref, X, rng)
-    want = ref.function("backtracking", ROSENBROCK, X, P, f0, slope, np.full(len(X), 4.0), max_halvings=3)
-    expect(np.any(want == 0) and np.any(want > 0), "the check's own setting lost its mix of rows (a grader bug)")
+    _compare(t, ref, {"max_halvings": 3}, "backtracking(Rosenbrock, max_halvings=3)", t0=4.0, mixed=True)
 
 
 def require_backtracking(t, ref, who: str) -> None:

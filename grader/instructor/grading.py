@@ -351,9 +351,8 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
             progress(f"[{done}/{len(found)}] {j.student}: {row['total']:g} / {row['max']:g} ({row['status']}, {row['seconds']:g} s)")
     rows.sort(key=lambda r: r["student"])
     _gradebook(out / "gradebook.csv", rows, only)
-    summary = _summary(out, rows, time.perf_counter() - start, chosen.describe())
-    summary += "\n" + _similarity(found, out)
-    (out / "summary.txt").write_text(summary + "\n")
+    similar = _similarity(found, out)
+    summary = _summary(out, rows, time.perf_counter() - start, chosen.describe(), similar)
     progress(summary)
     return rows
 
@@ -383,7 +382,7 @@ def _gradebook(path: Path, rows: list[dict], only: tuple | None = None) -> None:
             writer.writerow([r["student"], f"{r['total']:g}", f"{r['max']:g}", f"{r['public']:g}", f"{r['hidden']:g}"] + [f"{r['exercises'].get(e, 0.0):g}" for e in exercises] + [r["status"], r.get("sandbox", "")])
 
 
-def _summary(out: Path, rows: list[dict], seconds: float, sandbox: str = "") -> str:
+def _summary(out: Path, rows: list[dict], seconds: float, sandbox: str = "", similarity: str = "") -> str:
     totals = np.array([r["total"] for r in rows])
     best = max((r["max"] for r in rows), default=0.0)
     text = (
@@ -392,6 +391,7 @@ def _summary(out: Path, rows: list[dict], seconds: float, sandbox: str = "") -> 
         f"with problems {sum('(' in r['status'] or 'failure' in r['status'] for r in rows)}. "
         f"Gradebook: {out / 'gradebook.csv'}"
         + (f"\nSandbox: {sandbox}" if sandbox else "")
+        + (f"\n{similarity}" if similarity else "")
     )
     try:
         import matplotlib

@@ -15,16 +15,10 @@ from pathlib import Path
 from typing import Callable
 
 from ... import answers
+from ...sandbox import runner
 
-#: the answers module of each lesson, in lessons/
-ANSWER_MODULES = {
-    1: "answers_gradients",
-    2: "answers_first_order",
-    3: "answers_newton",
-    4: "answers_quasi_newton",
-    5: "answers_inversion",
-    6: "answers_bakeoff",
-}
+#: the answers module of each lesson, in lessons/ (lesson N's is the N-th)
+ANSWER_MODULES = dict(enumerate(runner.ANSWER_MODULES, start=1))
 
 
 @dataclass(frozen=True)
