@@ -104,3 +104,25 @@ def require_backtracking(t, ref, who: str) -> None:
     if kind == "wrong":
         raise CheckFailed(message)
     raise StudentError(kind, message, "backtracking")
+
+
+@check("backtracking.armijo.boundary", points=1)
+def boundary(t, ref):
+    """A trial that meets the sufficient decrease with equality is accepted (the test is <=), and an integer t0 works (t0=1 with a halving)."""
+    bowl = LandscapeSpec("Quadratic", (("A", 2.0 * np.eye(2)), ("b", np.zeros(2))), "reference")  # L = |x|^2, exactly
+    X = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 2.0]])
+    P = np.array([[-1.0, 0.0], [-2.0, 0.0], [0.0, -0.5]])
+    f0 = np.array([1.0, 1.0, 4.0])
+    slope = np.array([-2.0, -4.0, -2.0])
+    # c1 = 0.5: row 0 lands on 0 = 1 + 0.5 * 1 * (-2) at t = 1; row 1 overshoots at t = 1 and meets it
+    # with equality at t = 0.5; row 2 decreases strictly at t = 1
+    want = np.array([1.0, 0.5, 1.0])
+    expect(np.array_equal(ref.function("backtracking", bowl, X, P, f0, slope, shape=(3,), t0=1, c1=0.5), want), "the check's own rows lost their equalities (a grader bug)")
+    got = t.function("backtracking", bowl, X, P, f0, slope, shape=(3,), t0=1, c1=0.5)
+    if not np.array_equal(got, want):
+        i = int(np.flatnonzero(got != want)[0])
+        why = "a trial with L(x + t p) exactly equal to L(x) + c1 t slope satisfies the sufficient decrease: the test is <=, not <" if got[i] < want[i] else "accept only trials with L(x + t p) <= L(x) + c1 t slope"
+        raise CheckFailed(
+            f"backtracking on L = |x|^2 with t0=1 (an integer) and c1=0.5, row {i} (x = {X[i].tolist()}, p = {P[i].tolist()}, slope {slope[i]:g}): "
+            f"expected t = {want[i]:g}, got {got[i]:g}: {why}\n  Hint: {HINT}"
+        )

@@ -60,11 +60,13 @@ class Mutant:
     after: str  # the whole line with the change, stripped
     change: str  # what was done, e.g. "< -> <=" or "delete statement"
     source: str = dataclasses.field(repr=False, compare=False, default="")  # the mutated module
+    occurrence: int = 0  # which of the exercise's lines reading ``before`` (0: the first)
 
     @property
     def key(self) -> str:
-        """Stable across edits elsewhere in the file: module, exercise, the line before and after."""
-        text = "\n".join((self.module, self.exercise, " ".join(self.before.split()), " ".join(self.after.split())))
+        """Stable across edits elsewhere in the file: module, exercise, the line before and after
+        (and which of several equal lines of the exercise it is)."""
+        text = "\n".join((self.module, self.exercise, " ".join(self.before.split()), " ".join(self.after.split()), str(self.occurrence)))
         return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
     def where(self) -> str:
@@ -229,17 +231,18 @@ def module_mutants(module: str, source: str) -> list[Mutant]:
             else:
                 text = ast.unparse(replacement)
                 text = text if isinstance(node, ast.stmt) or isinstance(replacement, (ast.Constant, ast.Name)) else f"({text})"
+            if replacement is not None and ast.dump(replacement) == ast.dump(node):
+                continue  # the same program (0.0 * 2 is 0.0)
             new_lines = _replace(lines, node, text)
             new_source = "\n".join(new_lines) + "\n"
-            if ast.dump(ast.parse(new_source)) == ast.dump(tree):
-                continue  # the same program (0.0 * 2 is 0.0)
             try:
                 compile(new_source, f"{module}.py", "exec")
             except SyntaxError:
                 continue
             before = lines[node.lineno - 1].strip() if node.lineno == node.end_lineno else " ".join(l.strip() for l in lines[node.lineno - 1 : node.end_lineno])
             after = new_lines[node.lineno - 1].strip()
-            found.append(Mutant(module, exercise, node.lineno, before, after, change, new_source))
+            occurrence = sum(1 for n in sorted(allowed) if n < node.lineno and lines[n - 1].strip() == lines[node.lineno - 1].strip() and _exercise_at(tree, n) == exercise)
+            found.append(Mutant(module, exercise, node.lineno, before, after, change, new_source, occurrence))
     return _unique(found)
 
 
@@ -248,9 +251,8 @@ def _answer_variants(value, choices: str) -> list[tuple[object, str]]:
         return [(c, f"{value!r} -> {c!r}") for c in choices if c != value.strip().lower()]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return []
-    if isinstance(value, int):
-        return [(v, f"{value} -> {v}") for v in (value + 1, value - 1, 2 * value, -value) if v != value]
-    return [(v, f"{value!r} -> {v!r}") for v in (2 * value, value / 2, 10 * value, -value, value * 1.05) if v != value]
+    others = (value + 1, value - 1, 2 * value, -value) if isinstance(value, int) else (2 * value, value / 2, 10 * value, -value, value * 1.05)
+    return [(v, f"{value!r} -> {v!r}") for v in dict.fromkeys(others) if v != value]
 
 
 def answer_mutants(module: str, source: str) -> list[Mutant]:
