@@ -103,11 +103,11 @@ class Newton(BaseOptimizer):
         # BEGIN SOLUTION
         lam = np.linalg.eigvalsh(H)  # (n, d), ascending
         scale = np.max(np.abs(lam), axis=1)
-        flat = scale == 0  # H = 0: no step
-        mu = np.where(lam[:, 0] > 0, 0.0, np.where(flat, 1.0, damping * scale - lam[:, 0]))
+        mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])
+        flat = scale == 0  # H = 0: no curvature, no step (any shift keeps that row's solve defined)
+        mu, g = np.where(flat, 1.0, mu), np.where(flat[:, None], 0.0, g)
         shifted = H + mu[:, None, None] * np.eye(H.shape[-1])
-        p = -np.linalg.solve(shifted, g[..., None])[..., 0]
-        return np.where(flat[:, None], 0.0, p)
+        return -np.linalg.solve(shifted, g[..., None])[..., 0]
         # END SOLUTION
 
     def update(self, X: Array) -> Array:

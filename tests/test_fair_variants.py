@@ -196,20 +196,23 @@ CATALOGUE = [
     ), "Newton"),
     Fair("newton from the lesson text: lam_min and s taken separately, mu set on indefinite rows", S, (
         ("        lam = np.linalg.eigvalsh(H)  # (n, d), ascending\n"
-         "        scale = np.maximum(np.max(np.abs(lam), axis=1), np.finfo(np.float64).tiny)  # H = 0 still gets mu > 0\n"
+         "        scale = np.max(np.abs(lam), axis=1)\n"
          "        mu = np.where(lam[:, 0] > 0, 0.0, damping * scale - lam[:, 0])\n"
+         "        flat = scale == 0  # H = 0: no curvature, no step (any shift keeps that row's solve defined)\n"
+         "        mu, g = np.where(flat, 1.0, mu), np.where(flat[:, None], 0.0, g)\n"
          "        shifted = H + mu[:, None, None] * np.eye(H.shape[-1])\n"
          "        return -np.linalg.solve(shifted, g[..., None])[..., 0]\n",
          "        n, d, _ = H.shape\n"
          "        lam = np.linalg.eigvalsh(H)\n"
          "        lam_min = np.min(lam, axis=1)\n"
          "        s = np.maximum(-lam_min, np.max(lam, axis=1))  # the largest |eigenvalue|\n"
-         "        s = np.where(s > 0, s, np.finfo(np.float64).tiny)\n"
-         "        mu = np.zeros(n)\n"
-         "        indefinite = ~(lam_min > 0)\n"
+         "        mu = np.ones(n)  # a row with H = 0 keeps this shift, and gets no step below\n"
+         "        indefinite = ~(lam_min > 0) & (s > 0)\n"
          "        mu[indefinite] = damping * s[indefinite] - lam_min[indefinite]\n"
-         "        p = np.linalg.solve(H + np.eye(d) * mu[:, None, None], -g[:, :, None])\n"
-         "        return p[:, :, 0]\n"),
+         "        mu[lam_min > 0] = 0.0\n"
+         "        p = np.linalg.solve(H + np.eye(d) * mu[:, None, None], -g[:, :, None])[:, :, 0]\n"
+         "        p[s == 0] = 0.0\n"
+         "        return p\n"),
     ), "Newton"),
     # ---- ConditionScaledGD
     Fair("condition number from singular values (|eigenvalues| of a symmetric H)", S, (

@@ -284,6 +284,7 @@ def newton_damping_range(t, ref):
     """damping below 1e-12 is refused with a ValueError (it would vanish in the rounding of mu); 1e-12 itself runs."""
     bowl = LandscapeSpec("Quadratic", (("A", np.diag([2.0, -2.0])), ("b", np.array([1.0, 1.0]))), "reference")
     X0 = np.array([0.5, 0.3])
+    require_working(t, ref, "Newton", bowl, X0, {"lr": 1.0}, needs="Newton.damping_range (a method that never moves keeps its range checks)", hint=HINTS["Newton"])
     for damping in (1e-13, 1e-300):
         raised, _ = t.fit_error("Newton", bowl, X0, lr=1.0, damping=damping, max_iter=2)
         expect(raised == "ValueError", f"Newton(damping={damping:g}) should raise a ValueError at fit (the docstring: damping in [1e-12, inf)); it {'raised ' + raised if raised else 'ran'}\n  Hint: damping * s below the rounding of mu can leave H + mu I exactly singular (diag(2, -2): mu = 2, H + mu I = diag(4, 0)); use _check_range in _check_params")
