@@ -91,7 +91,8 @@ def exercise_text(rs: list[CheckResult], md: bool = True, details: bool = True) 
     if not failed:
         return f"All {len(rs)} checks passed ({_fmt(earned)} / {_fmt(possible)} points)."
     if not _started(rs):
-        return "Not started yet: " + " ".join(dict.fromkeys(r.output.strip() for r in failed))
+        said = list(dict.fromkeys(r.output.strip() for r in failed))
+        return "Not started yet: " + said[0] if len(said) == 1 else "\n".join(["Not started yet:", ""] + [f"- {m}" for m in said])
     lines = [f"{'**' if md else ''}{len(failed)} of {len(rs)} checks failed{'**' if md else ''}: {_fmt(earned)} / {_fmt(possible)} points.", ""]
     for m in messages(rs):
         if not m.failed:
