@@ -31,7 +31,12 @@ def graded(tmp_path_factory):
 
 
 def _results(out, student):
-    return {t["name"]: t for t in json.loads((out / student / "results.json").read_text())["tests"]}
+    """Per check: its score and status, and the output of its exercise's box (which says each message once)."""
+    found = {}
+    for box in json.loads((out / student / "results.json").read_text())["tests"]:
+        for c in box["extra_data"]["checks"]:
+            found[c["name"]] = {"score": c["score"], "status": "passed" if c["kind"] == "passed" else "failed", "output": box["output"]}
+    return found
 
 
 def test_every_submission_is_graded_with_progress_and_a_summary(graded):
@@ -91,8 +96,9 @@ def test_numpy_monkeypatching_only_hurts_the_student(graded):
 def test_hidden_checks_do_not_leak_and_totals_are_apart(graded):
     _, out, _ = graded
     data = json.loads((out / "buggy" / "results.json").read_text())
-    hidden = [t for t in data["tests"] if t["visibility"] == "hidden"]
-    assert hidden and all(t["output"] in ("passed", "failed (hidden check)") for t in hidden)
+    hidden = [t for t in data["tests"] if t["visibility"] != "visible"]
+    assert hidden and all(t["visibility"] == "after_published" and t["name"].endswith(": hidden checks") for t in hidden)
+    assert all(line.endswith(("`: passed", "`: failed")) for t in hidden for line in t["output"].splitlines())
     feedback = (out / "buggy" / "feedback.md").read_text()
     assert "Public checks:" in feedback and "Hidden checks:" in feedback
     assert "GaussianWells.reference (hidden check" in feedback
@@ -159,32 +165,6 @@ def test_zip_submissions_and_missing_files(tmp_path):
 
 def test_every_check_is_selectable():
     assert len(grading.select_checks()) == len(all_checks())
-
-
-def test_gradescope_bundle_grades_a_submission_in_a_platform_like_root(tmp_path):
-    import os
-    import subprocess
-    import sys
-    import zipfile
-
-    from grader.instructor import bundle
-
-    archive = bundle.build(tmp_path / "autograder.zip")
-    root = tmp_path / "autograder"
-    with zipfile.ZipFile(archive) as z:
-        z.extractall(root / "source")
-        assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(z.namelist())
-    (root / "submission").mkdir()
-    (root / "submission" / "landscapes.py").write_text((engine.SOLUTIONS / "landscapes.py").read_text())
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
-    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads((root / "results" / "results.json").read_text())
-    tests = {t["name"]: t for t in data["tests"]}
-    assert len(tests) == len(all_checks())
-    assert tests["GaussianWells.hessian.gradcheck"]["status"] == "passed"
-    assert tests["Momentum.convergence"]["status"] == "failed" and "first_order.py is missing" in tests["Momentum.convergence"]["output"]
-    assert 0 < data["score"] < sum(c.points for c in all_checks())
 
 
 def test_each_worker_keeps_to_one_core():
