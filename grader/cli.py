@@ -30,13 +30,16 @@ from .catalogue import all_checks
 from .sandbox import jail
 
 
+class Refused(Exception):
+    """A command refused with a reason (``main`` prints it and returns 2)."""
+
+
 def _assignments(args):
-    """The assignments ``--assignment`` names; ``SystemExit(2)`` with the reason when there is no such one."""
+    """The assignments ``--assignment`` names; ``Refused`` with the reason when there is no such one."""
     try:
         return course.select(getattr(args, "assignment", None))
     except ValueError as exc:
-        print(f"grader: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise Refused(str(exc)) from None
 
 
 def _instructor(*names: str):
@@ -365,4 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_build_lessons)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Refused as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2

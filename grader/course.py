@@ -58,8 +58,9 @@ class Assignment:
 
     @property
     def exercises(self) -> tuple:
-        """The exercises graded in this assignment, in order: the code's, then ``Questions<number>``."""
-        return tuple(name for names in self.code.values() for name in names) + (self.questions,)
+        """The exercises graded in this assignment, in order: the code's, then ``Questions<number>``
+        (when the lesson has an answers module)."""
+        return tuple(name for names in self.code.values() for name in names) + ((self.questions,) if self.answers else ())
 
     @property
     def questions(self) -> str:

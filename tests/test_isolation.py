@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
 
 import pytest
 
@@ -279,3 +281,28 @@ def test_a_child_that_stalls_the_pipes_is_stopped_at_the_deadline(tmp_path, atta
         engine.close_targets(target)
     assert getattr(caught.value, "kind", None) in ("timeout", "error"), caught.value
     assert seconds < 12, seconds
+
+
+def test_one_assignment_at_a_time_later_lessons_never_count(tmp_path):
+    """The demo's partial student finished lessons 1 and 2 (code and answers): graded on
+    assignments 1 and 2 it gets full marks, and the gradebook has a column per assignment graded
+    and per exercise of theirs, and none of later lessons."""
+    from grader import course
+    from grader.cli import main
+
+    subs = tmp_path / "submissions"
+    demo.build(tmp_path / "demo")
+    shutil.copytree(tmp_path / "demo" / "partial", subs / "partial")
+    assert main(["grade", str(subs), "--assignment", "1,2", "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    chosen = course.select("1,2")
+    with open(tmp_path / "out" / "gradebook.csv") as f:
+        reader = csv.DictReader(f)
+        row, columns = next(reader), reader.fieldnames
+    possible = {a.number: sum(c.points for c in all_checks(assignments=(a,))) for a in chosen}
+    assert row["total"] == row["max"] == f"{sum(possible.values()):g}", row
+    assert [c for c in columns if re.match(r"A\d+ ", c)] == [f"A{a.number} {a.title} (of {possible[a.number]:g})" for a in chosen]
+    assert row[f"A2 First-order methods (of {possible[2]:g})"] == f"{possible[2]:g}" and "Adam (of 22)" in columns
+    assert not any(name.startswith(("Newton", "BFGS", "Questions3")) for name in columns)
+    assert "Assignments 1, 2: Graded 1 submissions" in (tmp_path / "out" / "summary.txt").read_text()
+    data = json.loads((tmp_path / "out" / "partial" / "results.json").read_text())
+    assert [t["name"] for t in data["tests"] if t["visibility"] == "visible"] == [e for a in chosen for e in a.exercises]
