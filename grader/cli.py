@@ -10,6 +10,7 @@
     python -m grader release [--assignment K] OUT
     python -m grader build-lessons [--check]
     python -m grader record [--headroom]
+    python -m grader mutate [--exercise NAME] [--sample N] [--jobs 2]
 
 ``--assignment`` takes a number, a list (``1,2``), a range (``1-3``) or ``all`` (the default);
 ``release --assignment K`` hands out lessons 1 to K.
@@ -19,6 +20,7 @@ Exit codes of ``check``: 0 every check passed, 1 some failed, 2 the grader could
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -231,8 +233,7 @@ def cmd_record(args) -> int:
     headroom, record = _instructor("headroom", "record")
 
     if args.headroom:
-        shares = headroom.measure()
-        print(headroom.table(shares))
+        shares = headroom.main()
         return 0 if all(s.robust for s in shares) else 1
     try:
         print(f"wrote {record.record()}")
@@ -240,6 +241,34 @@ def cmd_record(args) -> int:
         print(f"record: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_mutate(args) -> int:
+    (mutate,) = _instructor("mutate")
+
+    mutants = mutate.all_mutants(tuple(args.exercise) if args.exercise else None)
+    if not mutants:
+        print(f"grader: no mutant for {', '.join(args.exercise or [])} (exercises are named as in python -m grader list)", file=sys.stderr)
+        return 2
+    chosen = mutate.sample(mutants, args.sample, args.seed) if args.sample else mutants
+    print(f"grading {len(chosen)} of {len(mutants)} mutants with {args.jobs} job(s)", flush=True)
+    start = time.perf_counter()
+
+    def progress(verdict, done, total):
+        if not args.quiet and verdict.status in ("survived", "timeout"):
+            m = verdict.mutant
+            print(f"  [{done}/{total}] {verdict.status}: {m.where()} [{m.exercise}] {m.change}", flush=True)
+
+    verdicts = mutate.grade(chosen, jobs=args.jobs, progress=progress)
+    print(mutate.report(verdicts))
+    print(f"({time.perf_counter() - start:.0f} s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(mutate.to_json(verdicts), indent=1) + "\n")
+    survivors = [v.mutant for v in verdicts if v.status in ("survived", "timeout")]
+    if survivors and args.entries:
+        print("\nTo list a survivor as equivalent, add its entry, with the reason, to " + str(mutate.EQUIVALENT_FILE) + ":\n")
+        print("\n".join(mutate.equivalent_entry(m) for m in survivors))
+    return 1 if survivors else 0
 
 
 def cmd_release(args) -> int:
@@ -356,8 +385,18 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("record", help="re-record the reference answers the student release checks against (refused unless every check keeps 100x headroom over rounding)")
-    p.add_argument("--headroom", action="store_true", help="only print each check's share of its tolerance used by rounding (ulp-moved starts, reordered arithmetic) and exit 1 if any exceeds 1/100")
+    p.add_argument("--headroom", action="store_true", help="only print each check's share of its tolerance used by rounding (ulp-moved starts, reordered arithmetic, other linear-algebra routes, other processor families) and exit 1 if any exceeds 1/100")
     p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("mutate", help="mutation testing: grade one-token changes of the reference with their exercise's checks, and list the ones that keep full marks")
+    p.add_argument("--exercise", action="append", help="only this exercise's mutants (repeatable; Questions3 for lesson 3's answers)")
+    p.add_argument("--sample", type=int, default=None, help="grade N mutants drawn with a fixed seed (default: all)")
+    p.add_argument("--seed", type=int, default=0, help="the seed of --sample")
+    p.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1), help="mutants graded at once (default: the number of cores)")
+    p.add_argument("--json", metavar="FILE", help="also write every verdict to FILE")
+    p.add_argument("--entries", action="store_true", help="print an equivalent-mutants entry for each survivor, to fill in with its reason")
+    p.add_argument("-q", "--quiet", action="store_true", help="no line per survivor while grading")
+    p.set_defaults(func=cmd_mutate)
 
     p = sub.add_parser("list", help="list every check with its number, points and visibility")
     p.add_argument("--assignment", metavar="N", help="only this assignment's checks")

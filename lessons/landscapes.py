@@ -230,8 +230,9 @@ class SquarePhysics(Landscape):
         """Local inverse (n, 2): the ``x`` with ``physics(x) = y`` on the branch nearest ``x0``.
 
         ``y1 = x1^2`` has two preimages ``x1 = +sqrt(y1)`` and ``x1 = -sqrt(y1)``; take
-        the one on the same side as ``x0``'s second coordinate (the positive one when
-        it is 0). ``x0 = y0`` has only one.
+        the one on the same side as ``x0``'s second coordinate, and the non-negative one when
+        that coordinate is 0, whichever sign the zero carries: ``-0.0`` is 0 (``-0.0 < 0`` is
+        False), though ``np.copysign`` and ``np.signbit`` see its sign bit. ``x0 = y0`` has only one.
 
         Args:
             Y: (n, 2) or (2,) targets in ``y`` space; ``y1 >= 0``.

@@ -46,8 +46,10 @@ class Newton(BaseOptimizer):
     of ``H`` and ``s`` the largest absolute one, ``mu = 0`` where ``H`` is positive definite
     (``lam_min > 0``, strictly: pure Newton), otherwise ``mu = damping * s - lam_min``, which
     lifts the smallest eigenvalue of ``H + mu I`` to ``damping * s``. An exactly singular ``H``
-    is lifted too; for ``H = 0`` (so ``s = 0``) take ``s`` as the smallest positive float64,
-    ``np.finfo(np.float64).tiny``, so that ``mu > 0`` there as well. Tied to ``s``, the rule
+    is lifted too. For ``H = 0`` (so ``s = 0``: a linear loss, or a plateau where the Hessian
+    underflows) the model has no curvature to measure a step by, and the rule would give
+    ``mu = 0`` and a singular solve: there ``p = 0``, the row does not move (decide it per row,
+    before the solve, so that no other row is spoiled). Tied to ``s``, the rule
     does not change when the loss is multiplied by a constant. Without it, where ``H`` is
     indefinite the Newton step heads for a saddle or a maximum of the parabola. (A nearly
     singular positive definite ``H`` still gives a very long step: that is what the line
@@ -55,8 +57,9 @@ class Newton(BaseOptimizer):
 
     Args:
         lr: the step length ``t`` (1 is the full Newton step).
-        damping: ``> 0``, how far above zero an indefinite Hessian's spectrum is lifted,
-            relative to its largest absolute eigenvalue.
+        damping: in ``[1e-12, inf)``, how far above zero an indefinite Hessian's spectrum is
+            lifted, relative to its largest absolute eigenvalue (below ``1e-12``, ``damping * s``
+            drowns in the rounding of ``mu`` and ``H + mu I`` can come out exactly singular).
         line_search: find ``t`` with ``backtracking`` (above) from ``t0 = lr``.
         c1: the Armijo constant.
     """
@@ -69,7 +72,7 @@ class Newton(BaseOptimizer):
 
     def _check_params(self) -> None:
         super()._check_params()
-        self._check_range("damping", 1e-300)
+        self._check_range("damping", 1e-12)
         self._check_range("c1", 0.0, 1.0)
 
     @staticmethod

@@ -53,9 +53,10 @@ class Broyden(BaseOptimizer):
         """Broyden's update of the inverse ``H: (n, d, d)`` for steps ``s: (n, d)`` and gradient
         changes ``y: (n, d)``: ``H_new = B_new^{-1}`` (see the class), shape ``(n, d, d)``.
 
-        Your closed form divides by one number per row, a dot product ``u^T v`` of two vectors
-        of that row. Where ``|u^T v| <= 1e-12 |u| |v|`` the update is undefined: such a row keeps
-        its ``H`` unchanged, and no division by zero may happen (select rows with ``np.where``)."""
+        Your closed form divides by one number per row, ``s^T H y``. Where
+        ``|s^T H y| <= 1e-12 |s| |H y|`` (the norms of ``s`` and of ``H y``, whichever way you
+        group the product) the update is undefined: such a row keeps its ``H`` unchanged, and no
+        division by zero may happen (select rows with ``np.where``)."""
         # BEGIN SOLUTION
         Hy = np.einsum("nij,nj->ni", H, y)
         sH = np.einsum("ni,nij->nj", s, H)

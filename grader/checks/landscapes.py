@@ -220,19 +220,33 @@ def square_inverse(t, ref):
                 f"expected {want[row].tolist()}\n  Hint: y1 has two preimages; return the one on the same side as "
                 "the guide's second coordinate (the + one when that coordinate is 0), so the result stays on x0's side"
             )
-        ties = np.array([[X0[0, 0], 0.0], [X0[0, 0], -0.0]])  # a guide exactly on x1 = 0 takes the + branch
-        got_tie = mine.call("physics_inverse", Y[:1].repeat(2, axis=0), ties, shape=(2, 2))
-        want_tie = np.array([[X[0, 0], abs(X[0, 1])]] * 2)
-        expect(
-            np.allclose(got_tie, want_tie, rtol=1e-12, atol=1e-12),
-            f"physics_inverse(y={Y[0].tolist()}, x0=[{X0[0, 0]}, 0.0]) (a guide exactly on x1 = 0, also -0.0) returned {got_tie.tolist()}; "
-            f"expected {want_tie[0].tolist()} for both\n  Hint: at a tie (x0's second coordinate 0) take the + root; np.sign(0) is 0, not 1",
-        )
         single = mine.call("physics_inverse", Y[0], X0[0])
         expect(single.shape == (2,), f"physics_inverse on one point y: (2,) should return shape (2,), got {single.shape}")
 
     signs = points(2, n=st.just(5), lo=-1, hi=1).map(lambda s: np.where(s < 0, -1.0, 1.0))
     run_property(prop, X=points(2, lo=-3, hi=3), signs=signs)
+
+
+@check("SquarePhysics.physics_inverse.tie", points=1)
+def square_inverse_tie(t, ref):
+    """A guide exactly on x1 = 0, written 0.0 or -0.0, takes the non-negative root."""
+    Y = np.array([[1.5, 4.0], [-0.5, 0.25], [2.0, 9.0], [0.0, 1.0]])
+    X0 = np.array([[1.0, 0.0], [-2.0, 0.0], [0.5, -0.0], [-1.0, -0.0]])
+    want = np.stack([Y[:, 0], np.sqrt(Y[:, 1])], axis=1)
+    got = t.landscape("SquarePhysics").call("physics_inverse", Y, X0, shape=Y.shape)
+    ok = np.all(np.isclose(got, want, rtol=1e-12, atol=1e-12), axis=1)
+    if not ok.all():
+        row = int(np.flatnonzero(~ok)[0])
+        zero = "-0.0" if np.signbit(X0[row, 1]) else "0.0"
+        why = (
+            "-0.0 is 0 (-0.0 < 0 is False), so it takes the non-negative root too; np.copysign and np.signbit see its sign bit, a comparison does not"
+            if zero == "-0.0"
+            else "np.sign(0.0) is 0, not 1, so a sign times the root gives 0 here"
+        )
+        raise CheckFailed(
+            f"physics_inverse(y={Y[row].tolist()}, x0=[{X0[row, 0]}, {zero}]) returned {got[row].tolist()}; expected {want[row].tolist()}\n"
+            f"  Hint: a guide whose second coordinate is 0 takes the non-negative root (the docstring's convention): {why}"
+        )
 
 
 @check("SquarePhysics.y_derivatives.gradcheck", points=2)

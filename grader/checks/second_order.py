@@ -62,10 +62,12 @@ def newton_paths(t, ref):
     """The iterates equal the reference's on the Gaussian wells (indefinite Hessians: regularization at work; 6 steps) and on Rosenbrock (15 steps)."""
     # (landscape, starts, hyperparameters, steps, tolerance): each case keeps its tolerance at least
     # 100 times the reference's own spread under rounding (grader.instructor.headroom); on the wells, longer
-    # runs pass through flat regions where that spread grows past 1e-6.
+    # runs pass through flat regions where that spread grows past 1e-6. On Rosenbrock, (-0.5, 0.5) starts
+    # where the Hessian is indefinite; a start such as (0, 2), whose path passes x1 = 404 and a Hessian
+    # of condition number 3e8, moves by 3e-9 under a Cholesky or a refined solve and is left out.
     cases = [
         (WELLS, STARTS, {"lr": 0.5, "damping": 0.05}, 6, 1e-8),
-        (ROSENBROCK, np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]]), {"lr": 1.0}, 15, 1e-8),
+        (ROSENBROCK, np.array([[-1.2, 1.0], [-0.5, 0.5], [1.5, 1.5]]), {"lr": 1.0}, 15, 1e-8),
     ]
     for spec, X0, kwargs, steps, tol in cases:
         mine = t.fit("Newton", spec, X0, max_iter=steps, tol=0.0, store_history=True, **kwargs)
@@ -259,6 +261,34 @@ def newton_edges(t, ref):
                 "  Hint: only a positive definite H (smallest eigenvalue strictly > 0) is left alone: an exactly singular H "
                 f"must be lifted too, with the damping you are given; {HINTS['Newton']}"
             )
+
+
+@check("Newton.direction.flat_hessian", points=1)
+def newton_flat(t, ref):
+    """Where H = 0 (no curvature at all) the direction is 0, finite, and the rows beside it are untouched."""
+    H = np.array([np.zeros((2, 2)), [[2.0, 0.5], [0.5, 1.0]], np.zeros((2, 2)), [[1.0, 2.0], [2.0, -2.0]]])
+    g = np.array([[1.0, -2.0], [0.5, 1.0], [0.0, 3.0], [-1.0, 0.3]])
+    bad, got, want = _rows_against_reference(t, ref, "Newton", (g, H, 0.01), 1e-9)
+    if len(bad):
+        i = int(bad[0])
+        what = "H = 0" if not H[i].any() else f"H = {H[i].tolist()} (beside rows with H = 0)"
+        raise CheckFailed(
+            f"Newton.direction(g, H, damping=0.01) for {what} and g = {g[i].tolist()} gave {got[i].tolist()}; expected {want[i].tolist()}\n"
+            "  Hint: with H = 0 the largest |eigenvalue| s is 0, the rule gives mu = 0 and a singular solve (inf or NaN, or an error for the "
+            "whole batch); the docstring fixes p = 0 there: decide it per row before the solve, and keep the other rows' directions as they are"
+        )
+
+
+@check("Newton.damping_range", points=1)
+def newton_damping_range(t, ref):
+    """damping below 1e-12 is refused with a ValueError (it would vanish in the rounding of mu); 1e-12 itself runs."""
+    bowl = LandscapeSpec("Quadratic", (("A", np.diag([2.0, -2.0])), ("b", np.array([1.0, 1.0]))), "reference")
+    X0 = np.array([0.5, 0.3])
+    for damping in (1e-13, 1e-300):
+        raised, _ = t.fit_error("Newton", bowl, X0, lr=1.0, damping=damping, max_iter=2)
+        expect(raised == "ValueError", f"Newton(damping={damping:g}) should raise a ValueError at fit (the docstring: damping in [1e-12, inf)); it {'raised ' + raised if raised else 'ran'}\n  Hint: damping * s below the rounding of mu can leave H + mu I exactly singular (diag(2, -2): mu = 2, H + mu I = diag(4, 0)); use _check_range in _check_params")
+    fit = t.fit("Newton", bowl, X0, lr=1.0, damping=1e-12, max_iter=1, tol=0.0)
+    expect(bool(np.all(np.isfinite(fit.X))), f"Newton(damping=1e-12) on diag(2, -2) should take a finite step; it reached {fit.X.tolist()}")
 
 
 @check("ConditionScaledGD.singular_hessian", points=1)

@@ -15,7 +15,6 @@ are the same in every release that has it, so a course repository can grow lesso
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from pathlib import Path
@@ -121,8 +120,3 @@ def build(out: Path, upto: int | None = None) -> Path:
     (out / "README.md").write_text(README.format(table=_table(chosen), last=chosen[-1].number))
     return out
 
-
-def recorded(path: Path) -> dict:
-    """The stored reference answers in ``path`` (a ``reference_data.json.gz``), by request key."""
-    with gzip.open(path, "rt") as f:
-        return json.load(f)

@@ -31,6 +31,26 @@ class Approx:
         return abs(quoted - self.value) <= self.rel * abs(self.value)
 
 
+@dataclass(frozen=True)
+class Within:
+    """A figure known only to its order on any one machine (a rounding-level residual): the text's
+    number must lie within a factor ``factor`` of ``value``, either way."""
+
+    value: float
+    factor: float
+
+    @property
+    def rel(self) -> float:
+        return self.factor - 1.0
+
+    def accepts(self, text: str) -> bool:
+        try:
+            quoted = float(text.replace(",", "").rstrip("x%s "))
+        except ValueError:
+            return False
+        return quoted * self.value > 0 and max(quoted / self.value, self.value / quoted) <= self.factor
+
+
 def claim(name: str):
     """Register the function that recomputes the figure ``name``."""
 

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from tests.claims import Approx, claim
+from tests.claims import Approx, Within, claim
 
 ROSEN_START = np.array([-1.2, 1.0])
 BOX = 3.5  # the walkthrough's box: points outside it have been flung onto the plateau
@@ -103,10 +103,10 @@ def _():
     return Approx(float(np.linalg.norm(H @ np.linalg.solve(H, g) - g) / np.linalg.norm(g)), rel=0.9)
 
 
-@claim("l3_inv_residual")  # rounding-level: depends on the LAPACK build
+@claim("l3_inv_residual")  # rounding-level: 1.0e-5 to 4.8e-5 on the processor families of grader.instructor.cpus
 def _():
     H, g = _hilbert()
-    return Approx(float(np.linalg.norm(H @ (np.linalg.inv(H) @ g) - g) / np.linalg.norm(g)), rel=0.8)
+    return Within(float(np.linalg.norm(H @ (np.linalg.inv(H) @ g) - g) / np.linalg.norm(g)), factor=3.0)
 
 
 # --------------------------------------------------------------------------- Newton on quadratics and Rosenbrock
@@ -376,18 +376,28 @@ def _():
     return f"{int(fit.converged_.sum())} starts (mean final loss {np.mean(fit.loss_):.3f})"
 
 
+# ConditionScaledGD's counts move by one between processor families (21 on AVX-512, 20 on AVX2):
+# a start that freezes near a singular curve does so at the rounding level
 @claim("l3_csgd_csgd")
 def _():
-    fit = _csgd_fits()["csgd"]
-    return f"{int(fit.converged_.sum())} (mean {np.mean(fit.loss_):.3f})"
+    return Approx(float(_csgd_fits()["csgd"].converged_.sum()), rel=0.1)
+
+
+@claim("l3_csgd_csgd_mean")
+def _():
+    return Approx(float(np.mean(_csgd_fits()["csgd"].loss_)), rel=0.05)
 
 
 @claim("l3_csgd_stuck")
 def _():
+    return Approx(float((~_csgd_fits()["csgd"].converged_).sum()), rel=0.05)
+
+
+@claim("l3_csgd_stuck_singular")
+def _():
     fit = _csgd_fits()["csgd"]
-    stuck = ~fit.converged_
-    lam = np.abs(np.linalg.eigvalsh(_wells().hessian(fit.X_[stuck])))
-    return f"{int(stuck.sum())} that had not converged, {int(np.sum(lam.max(axis=1) / lam.min(axis=1) > 1e6))}"
+    lam = np.abs(np.linalg.eigvalsh(_wells().hessian(fit.X_[~fit.converged_])))
+    return Approx(float(np.sum(lam.max(axis=1) / lam.min(axis=1) > 1e6)), rel=0.1)
 
 
 @claim("l3_csgd_mult")
