@@ -129,12 +129,13 @@ def default_folder() -> Path:
     return engine.REPO / code if code else engine.LESSONS
 
 
-def select(pattern: str | None, hidden: bool = True):
+def select(pattern: str | None, hidden: bool = True, assignments=None):
     """The checks of the exercise ``pattern`` (its exact name), else of every check whose name
-    contains it (case-insensitive) or matches it as a glob; every check when None."""
+    contains it (case-insensitive) or matches it as a glob; every check when None. ``assignments``
+    (``grader.course``): only theirs."""
     import fnmatch
 
-    checks = all_checks(include_hidden=hidden)
+    checks = all_checks(include_hidden=hidden, assignments=assignments)
     if pattern and pattern in {c.exercise for c in checks}:
         return [c for c in checks if c.exercise == pattern]
     if pattern:
@@ -142,16 +143,19 @@ def select(pattern: str | None, hidden: bool = True):
     return checks
 
 
-def check(pattern: str | None = None, path: str | Path | None = None, hidden: bool = True, show_hidden: bool = False, on_result: Callable[[CheckResult], None] | None = None) -> CheckReport:
+def check(pattern: str | None = None, path: str | Path | None = None, hidden: bool = True, show_hidden: bool = False, on_result: Callable[[CheckResult], None] | None = None, assignment: int | str | None = None) -> CheckReport:
     """Grade ``path`` (default ``lessons/``) on the checks ``pattern`` selects (an exercise, part of a
     check's name, or a glob; every check when None).
 
+    ``assignment``: only that assignment's checks (a number, or ``"1,2"``, ``"1-3"``, ``"all"``).
     ``hidden=False`` leaves out the hidden checks (the student release has none); ``show_hidden``
     shows their messages (for instructors). Raises ``ValueError`` when the folder is not laid out
-    like ``lessons/`` or no check matches.
+    like ``lessons/``, no check matches, or there is no such assignment.
     """
+    from . import course
+
     folder = engine.check_layout(Path(path) if path is not None else default_folder())
-    checks = select(pattern, hidden)
+    checks = select(pattern, hidden, None if assignment is None else course.select(str(assignment)))
     if not checks:
         raise ValueError(f"no check matches {pattern!r} (see: python -m grader list)")
     return run(checks, folder, show_hidden=show_hidden, on_result=on_result)

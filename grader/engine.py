@@ -44,13 +44,13 @@ class LayoutError(ValueError):
 
 
 def check_layout(folder: Path) -> Path:
-    """``folder`` resolved, if it holds at least one course module; else ``LayoutError``."""
-    from .target import MODULES
+    """``folder`` resolved, if it holds at least one module a student hands in; else ``LayoutError``."""
+    from .course import handed_in
 
     folder = Path(folder)
     if not folder.is_dir():
         raise LayoutError(f"{folder} is not a folder")
-    expected = [f"{m}.py" for m in MODULES]
+    expected = [f"{m}.py" for m in handed_in()]
     if not any((folder / name).is_file() for name in expected):
         raise LayoutError(f"{folder} is not laid out like lessons/: none of {', '.join(expected)} is in it")
     return folder.resolve()

@@ -131,8 +131,9 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert data["score"] == sum(c.points for c in all_checks() if c.name.startswith("GaussianWells."))
     test = data["tests"][0]
-    assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
-    assert {t["visibility"] for t in data["tests"]} == {"visible", "hidden"}
+    assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "output_format", "visibility"}
+    assert [(t["name"], t["visibility"]) for t in data["tests"]] == [("GaussianWells", "visible"), ("GaussianWells: hidden checks", "after_published")]
+    assert data["output_format"] == "md" and "Every public check passed" in data["output"]
 
     assert main(["check", str(engine.LESSONS), "-q"]) == 1
     table = capsys.readouterr().out
@@ -149,8 +150,11 @@ def test_hidden_check_output_does_not_leak(tmp_path):
     folder = variant(tmp_path, {LANDSCAPES: bug})
     out = tmp_path / "results.json"
     assert main(["check", str(folder), "--json", str(out), "-q", "-k", "GaussianWells"]) == 1
-    hidden = next(t for t in json.loads(out.read_text())["tests"] if t["name"] == "GaussianWells.reference")
-    assert hidden["status"] == "failed" and hidden["output"] == "failed (hidden check)"
+    data = json.loads(out.read_text())
+    hidden = next(t for t in data["tests"] if t["name"] == "GaussianWells: hidden checks")
+    assert hidden["status"] == "failed" and hidden["output"] == "- `GaussianWells.reference`: failed" and hidden["visibility"] == "after_published"
+    public = next(t for t in data["tests"] if t["name"] == "GaussianWells")
+    assert "GaussianWells.reference" not in public["output"] + data["output"]  # named only in its own box, shown after publication
 
 
 def test_two_runs_give_identical_json_apart_from_timings(tmp_path):
@@ -184,7 +188,7 @@ def test_json_is_valid_after_every_check(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], cwd=engine.REPO, capture_output=True, text=True)
     assert proc.returncode == 9, proc.stderr
     data = json.loads(out.read_text())
-    assert len(data["tests"]) == 4 and "partial results" in data["output"]
+    assert sum(len(t["extra_data"]["checks"]) for t in data["tests"]) == 4 and "partial results" in data["output"]
 
 
 @pytest.mark.parametrize("args", [["list"], ["build-lessons", "--check"]])

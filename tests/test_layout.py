@@ -76,11 +76,14 @@ def test_the_engine_does_not_import_the_instructor_tools():
     assert not {m: v for m, v in reaching.items() if v}, reaching
 
 
-def test_the_student_process_holds_only_the_runner_protocol_and_worker():
-    """What is copied into a student's sandbox imports nothing else of the grader."""
+def test_the_student_process_holds_only_the_runner_protocol_worker_and_the_course():
+    """What is copied into a student's sandbox imports nothing else of the grader: the runner, the
+    protocol, the worker, and the course's declaration (which imports nothing of the grader)."""
     from grader.sandbox.isolation import WORKER_FILES
 
     graph = _graph()
-    inside = {f"grader.sandbox.{Path(f).stem}" for f in WORKER_FILES}
+    inside = {f"grader.sandbox.{Path(f).stem}" for f in WORKER_FILES} | {"grader.course"}
+    allowed = inside | {"grader.sandbox"}  # (the runner's `from . import course`: the copy beside it in the sandbox, whose package is empty)
     for module in inside:
-        assert graph[module] <= inside, (module, graph[module] - inside)
+        assert graph[module] <= allowed, (module, graph[module] - allowed)
+    assert graph["grader.course"] == set()

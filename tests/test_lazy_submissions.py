@@ -19,6 +19,7 @@ import pytest
 
 from grader import engine
 from grader.catalogue import all_checks, exercises
+from grader.target import MODULES
 
 from .lazy import ASSERTED, KINDS, LANDSCAPE_EXERCISES, OPTIMIZER_EXERCISES, build
 
@@ -78,7 +79,7 @@ def _import(folder, kind):
     package = importlib.util.module_from_spec(spec)
     sys.modules[name] = package
     spec.loader.exec_module(package)
-    return {m: importlib.import_module(f"{name}.{m}") for m in ("landscapes", "first_order", "second_order", "quasi_newton", "inversion")}
+    return {m: importlib.import_module(f"{name}.{m}") for m in MODULES}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -126,7 +127,7 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
     ref = _import(engine.SOLUTIONS, "reference")["landscapes"]
     X0 = np.array([[1.5, 0.7], [-0.5, 1.2]])
     for name in OPTIMIZER_EXERCISES:
-        module = next(m for m in ("first_order", "second_order", "quasi_newton", "inversion") if hasattr(mods[m], name))
+        module = next(m for m in MODULES if m != "landscapes" and hasattr(mods[m], name))
         loss = ref.SquarePhysics() if name in ("InverseGradient", "PhysicalGradient", "GaussNewton") else ref.Rosenbrock(d=2)
         opt = getattr(mods[module], name)(loss, max_iter=5, tol=0, store_history=True)
         with warnings.catch_warnings():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -126,3 +127,64 @@ def test_release_gives_full_marks_on_another_cpu(built, tmp_path):
         shutil.copyfile(engine.SOLUTIONS / f"{module}.py", done / "lessons" / f"{module}.py")
     proc = subprocess.run([sys.executable, "-m", "grader", "check", "-q"], cwd=done, env={**os.environ, **cpus.environment("avx2")}, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+# ----------------------------------------------------------------------------- a release of lessons 1 and 2
+@pytest.fixture(scope="module")
+def first_two(tmp_path_factory):
+    return release.build(tmp_path_factory.mktemp("release") / "course", upto=2)
+
+
+def test_a_release_of_two_lessons_holds_them_and_nothing_after(first_two):
+    from grader import course
+
+    chosen = course.select("1,2")
+    assert sorted(p.name for p in (first_two / "lessons").iterdir() if p.is_dir()) == [a.folder for a in chosen]
+    modules = {p.stem for p in (first_two / "lessons").glob("*.py")}
+    assert modules == {"__init__", "_walkthrough", *course.support_modules(chosen), *course.handed_in(chosen)}
+    checks = {p.stem for p in (first_two / "grader" / "checks").glob("*.py")}
+    assert "second_order" not in checks and "quasi_newton" not in checks and {"landscapes", "first_order", "questions"} <= checks
+    key = json.loads((first_two / "grader" / "answer_key.json").read_text())["questions"]
+    assert {q["lesson"] for q in key} == {1, 2}
+    assert "python -m grader submit --assignment 2" in (first_two / "README.md").read_text()
+    listed = _run(first_two, "-m", "grader", "list")
+    assert listed.returncode == 0
+    exercises = {line.split()[1].split(".")[0] for line in listed.stdout.splitlines()}
+    assert exercises == {e for a in chosen for e in a.exercises}
+    refused = _run(first_two, "-m", "grader", "check", "--assignment", "3")
+    assert refused.returncode == 2 and "no assignment 3" in refused.stderr
+
+
+def test_a_release_of_two_lessons_stores_only_their_reference_answers(first_two):
+    """Its record is the committed one without the later lessons' questions: none new, none changed."""
+    mine = first_two / "grader" / stored.DATA.name
+    found = differences(mine, stored.DATA)
+    assert found and all(d.endswith("are no longer asked") for d in found), found[:5]
+    assert 0 < len(stored.load(mine)[0]) < len(stored.load(stored.DATA)[0])
+
+
+def test_a_release_of_two_lessons_grades_and_hands_in_complete_work(first_two, tmp_path):
+    import zipfile
+
+    from grader import course
+
+    done = tmp_path / "done"
+    shutil.copytree(first_two, done)
+    for module in course.handed_in(course.select("1,2")):
+        shutil.copyfile(engine.SOLUTIONS / f"{module}.py", done / "lessons" / f"{module}.py")
+    proc = _run(done, "-m", "grader", "check", "-q")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    handed = _run(done, "-m", "grader", "submit", "--assignment", "2", "-q")
+    assert handed.returncode == 0, handed.stderr
+    possible = sum(c.points for c in _public(2))
+    assert f"The public checks gave {possible:g} / {possible:g} for assignment 2." in handed.stdout
+    with zipfile.ZipFile(done / "submission-2.zip") as z:
+        assert sorted(z.namelist()) == sorted(course.assignment(2).files)
+        assert z.read("first_order.py") == (engine.SOLUTIONS / "first_order.py").read_bytes()
+
+
+def _public(number):
+    from grader import course
+    from grader.catalogue import all_checks
+
+    return all_checks(include_hidden=False, assignments=(course.assignment(number),))

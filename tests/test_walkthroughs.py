@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from grader import engine
+from grader import course, engine
 
-WALKTHROUGHS = sorted(engine.LESSONS.glob("*/walkthrough.py"))
+WALKTHROUGHS = [engine.LESSONS / a.folder / "walkthrough.py" for a in course.COURSE]
 
 
 def _run(script, code, figures):
@@ -21,8 +21,10 @@ def _run(script, code, figures):
     return subprocess.run([sys.executable, str(script), "--small"], cwd=engine.REPO, env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_there_are_walkthroughs():
-    assert WALKTHROUGHS
+def test_every_assignment_has_its_walkthrough_and_no_other_lesson_folder_is_there():
+    assert WALKTHROUGHS and all(w.is_file() for w in WALKTHROUGHS)
+    folders = {p.name for p in engine.LESSONS.iterdir() if p.is_dir() and p.name[:2].isdigit()}
+    assert folders == {a.folder for a in course.COURSE}, "a lesson folder the course does not declare (grader/course.py)"
 
 
 @pytest.mark.parametrize("script", WALKTHROUGHS, ids=lambda p: p.parent.name)

@@ -1,7 +1,7 @@
 """A small demo class, built from the reference: the instructor's first grading run.
 
 - ``complete``: the reference solutions;
-- ``partial``: lessons 1 and 2 done, the rest untouched stubs;
+- ``partial``: lessons 1 and 2 done (code and answers), the rest untouched stubs;
 - ``buggy``: three catalogued mistakes (the notebook's Hessian, Adam without bias
   correction, BFGS with a transposed outer product);
 - ``hostile``: code that tries to break the grader: printing fake scores and calling
@@ -16,8 +16,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .. import course
 from ..engine import LESSONS, SOLUTIONS
 from ..target import SUBMITTED
+
+#: what the ``partial`` student finished: lessons 1 and 2, code and answers
+PARTIAL = course.handed_in(course.COURSE[:2])
 
 STUDENTS = ("complete", "partial", "buggy", "hostile")
 
@@ -68,7 +72,7 @@ def build(dest: Path) -> Path:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         for module in SUBMITTED:
-            source = SOLUTIONS if (student != "partial" or module in ("landscapes", "first_order")) else LESSONS
+            source = SOLUTIONS if (student != "partial" or module in PARTIAL) else LESSONS
             if (source / f"{module}.py").is_file():
                 shutil.copyfile(source / f"{module}.py", folder / f"{module}.py")
         if student == "buggy":

@@ -1,10 +1,11 @@
 """Grade a whole class: each submission isolated, a gradebook, results and feedback per student.
 
-    python -m grader grade [SUBMISSIONS] --out DIR [--workers N]
+    python -m grader grade [SUBMISSIONS] --out DIR [--assignment 2] [--workers N]
 
 ``SUBMISSIONS`` holds one folder or ``.zip`` per student, with the exercise files at the same
 relative paths as in ``lessons/`` (a zip may wrap them in one folder). Missing files count as
 unattempted; other files are ignored. Without ``SUBMISSIONS`` the demo class is graded.
+``assignments`` (``grader.course``) grades some assignments only: their checks, their files.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import engine, report
+from .. import course, engine, report
 from ..catalogue import all_checks
 from ..sandbox import jail
-from ..target import SUBMITTED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -43,15 +43,21 @@ def find_submissions(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def unpack(path: Path, dest: Path) -> tuple[Path, list[str]]:
+def unpack(path: Path, dest: Path, assignments=None) -> tuple[Path, list[str]]:
     """The submission's course modules copied flat into ``dest``, and notes on what was odd.
 
-    Only files named like a course module are taken, from the top level or one folder down
-    (the shallowest wins); nothing is extracted by the archive's own paths.
+    Only files named like a module handed in for ``assignments`` (default: all) are taken, from
+    the top level or one folder down (the shallowest wins); nothing is extracted by the archive's
+    own paths. A folder that holds no such file but one ``.zip`` (a platform that kept the
+    student's upload as it was) is read from that zip.
     """
     dest.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{m}.py" for m in SUBMITTED}
+    wanted = {f"{m}.py" for m in course.handed_in(assignments)}
     notes = []
+    if path.is_dir():
+        zips = [z for z in path.iterdir() if z.suffix == ".zip" and z.is_file()]
+        if len(zips) == 1 and not any(p.name in wanted for p in path.rglob("*.py")):
+            path = zips[0]
     if path.is_dir():
         candidates = [p for p in path.rglob("*.py") if p.name in wanted and len(p.relative_to(path).parts) <= 2]
         chosen = {}
@@ -82,46 +88,62 @@ def unpack(path: Path, dest: Path) -> tuple[Path, list[str]]:
     return dest, notes
 
 
-def select_checks(only: tuple | None = None):
-    """All checks, or those of the exercises named in ``only``."""
-    return [c for c in all_checks() if only is None or c.exercise in only]
+def select_checks(only: tuple | None = None, assignments=None):
+    """All checks (of ``assignments``, default all), or those of the exercises named in ``only``."""
+    return [c for c in all_checks(assignments=assignments) if only is None or c.exercise in only]
 
 
-def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: str = "best") -> dict:
+def title_of(assignments) -> str:
+    """``Assignment 2 (First-order methods)``, ``Assignments 1, 2``, or "" for the whole course."""
+    chosen = tuple(assignments or ())
+    if not chosen or len(chosen) == len(course.COURSE):
+        return ""
+    if len(chosen) == 1:
+        return f"Assignment {chosen[0].number} ({chosen[0].title})"
+    return "Assignments " + ", ".join(str(a.number) for a in chosen)
+
+
+def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: str = "best", assignments=None, platform: str = "gradescope") -> dict:
     """Grade one submission in isolation; write its results.json (rewritten after every check,
     so a crash leaves valid partial results) and feedback.md. Returns its gradebook row (plain
-    data). ``only``: grade just these exercises (for quick runs). ``results_path``: where the
-    results go (default ``out/student/results.json``). ``sandbox``: see ``grader.sandbox.jail.choose``;
-    the level that ran is in the row, results.json and feedback.md."""
+    data). ``assignments``: grade these assignments only (``grader.course``; default all): their
+    checks, their files. ``only``: grade just these exercises (for quick runs). ``results_path``:
+    where the results go (default ``out/student/results.json``), in ``platform``'s format
+    (``gradescope`` or ``prairielearn``). ``sandbox``: see ``grader.sandbox.jail.choose``; the level
+    that ran is in the row, results.json and feedback.md."""
     jail.protect_grader()
     chosen = jail.choose(sandbox)
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
     results_file = Path(results_path) if results_path else folder / "results.json"
     start = time.perf_counter()
-    checks = select_checks(only)
+    checks = select_checks(only, assignments)
     numbers = engine.numbering(checks)
     results: list[engine.CheckResult] = []
+    fmt, title = report.FORMATS[platform], title_of(assignments)
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
-        files, notes = unpack(path, Path(tmp) / "files")
+        files, notes = unpack(path, Path(tmp) / "files", assignments)
         target, reference = engine.make_targets(files, isolated=True, call_seconds=call_seconds, memory_mb=memory_mb, sandbox=chosen)
         try:
             def save(result):
                 results.append(result)
-                report.write_json(results_file, report.gradescope(results, time.perf_counter() - start, complete=False, sandbox=chosen.describe()))
+                report.write_json(results_file, fmt(results, time.perf_counter() - start, complete=False, sandbox=chosen.describe(), title=title))
 
-            report.write_json(results_file, report.gradescope([], 0.0, complete=False, sandbox=chosen.describe()))
+            report.write_json(results_file, fmt([], 0.0, complete=False, sandbox=chosen.describe(), title=title))
             engine.run_checks(checks, target, reference, on_result=save, numbers=numbers)
         finally:
             engine.close_targets(target)  # every process of the student is gone before the final results
     seconds = time.perf_counter() - start
-    report.write_json(results_file, report.gradescope(results, seconds, complete=True, sandbox=chosen.describe()))
+    report.write_json(results_file, fmt(results, seconds, complete=True, sandbox=chosen.describe(), title=title))
     figures, figure_note = _figures_or_note(folder, results)
     notes = notes + ([figure_note] if figure_note else []) + [f"sandbox: {chosen.describe()}"]
     (folder / "feedback.md").write_text(report.feedback(student, results, notes, figures=figures))
-    by_exercise = {}
+    by_exercise, by_assignment = {}, {}
     for r in results:
         by_exercise[r.exercise] = by_exercise.get(r.exercise, 0.0) + r.score
+        a = course.assignment_of(r.exercise)
+        if a is not None:
+            by_assignment[str(a.number)] = by_assignment.get(str(a.number), 0.0) + r.score
     public = [r for r in results if r.visibility == "visible"]
     problems = sorted({r.kind for r in results if r.kind in ("timeout", "error", "import", "missing")})
     return {
@@ -131,6 +153,7 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
         "public": sum(r.score for r in public),
         "hidden": sum(r.score for r in results if r.visibility != "visible"),
         "exercises": by_exercise,
+        "assignments": by_assignment,
         "status": "graded" + (f" ({', '.join(problems)})" if problems else ""),
         "seconds": round(seconds, 1),
         "sandbox": chosen.level,
@@ -218,7 +241,8 @@ def _worker_main() -> None:
     if job.get("core") is not None:
         pin_to_one_core(job["core"])
     only = tuple(job["only"]) if job.get("only") else None
-    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=job["sandbox"])
+    assignments = course.select(",".join(str(n) for n in job["assignments"])) if job.get("assignments") else None
+    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=job["sandbox"], assignments=assignments)
     sys.stdout.write("\nROW " + json.dumps(row) + "\n")
     sys.stdout.flush()
 
@@ -236,6 +260,7 @@ def _row_from(text: str, student: str) -> dict | None:
         for key in ("total", "max", "public", "hidden", "seconds"):
             row[key] = float(data[key])
         row["exercises"] = {str(k): float(v) for k, v in dict(data["exercises"]).items()}
+        row["assignments"] = {str(k): float(v) for k, v in dict(data.get("assignments", {})).items()}
         row["status"], row["sandbox"] = str(data["status"])[:200], str(data.get("sandbox", ""))[:40]
         return row
     except (ValueError, KeyError, TypeError):
@@ -251,7 +276,7 @@ def _failure_row(student: str, out: Path, why: str, sandbox: str) -> dict:
     data["output"] = f"The grader could not finish grading this submission ({why}); your instructor will look at it."
     report.write_json(folder / "results.json", data)
     (folder / "feedback.md").write_text(f"# Feedback for {student}\n\nThe grader could not finish grading this submission ({why}). Your instructor will look at it.\n")
-    return {"student": student, "total": 0.0, "max": 0.0, "public": 0.0, "hidden": 0.0, "exercises": {}, "status": f"grader failure: {why}", "seconds": 0.0, "sandbox": sandbox}
+    return {"student": student, "total": 0.0, "max": 0.0, "public": 0.0, "hidden": 0.0, "exercises": {}, "assignments": {}, "status": f"grader failure: {why}", "seconds": 0.0, "sandbox": sandbox}
 
 
 class _Job:
@@ -293,8 +318,10 @@ class _Job:
         return text
 
 
-def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: str = "best", student_seconds: float = STUDENT_SECONDS) -> list[dict]:
+def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: str = "best", student_seconds: float = STUDENT_SECONDS, assignments=None) -> list[dict]:
     """Grade every submission, ``workers`` at a time; write the gradebook and the summary.
+    ``assignments``: grade these assignments only (``grader.course``; default all), so that lessons
+    not handed in yet never count against the ones that are.
 
     Each student is graded by a grading process of its own (and its code by a sandboxed process
     under that, ``grader.sandbox.jail``). A grading process that dies, is stopped or runs past
@@ -317,7 +344,7 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
     workers = max(1, workers or os.cpu_count() or 1)
     pin = workers == 1 if pin is None else pin
     can_pin = pin and hasattr(os, "sched_setaffinity")
-    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": sandbox}
+    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": sandbox, "assignments": [a.number for a in assignments] if assignments else None}
     rows, start, done = [], time.perf_counter(), 0
     waiting = [_Job(student, path) for student, path in found]
     running: list[_Job] = []
@@ -350,14 +377,14 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
             rows.append(row)
             progress(f"[{done}/{len(found)}] {j.student}: {row['total']:g} / {row['max']:g} ({row['status']}, {row['seconds']:g} s)")
     rows.sort(key=lambda r: r["student"])
-    _gradebook(out / "gradebook.csv", rows, only)
-    similar = _similarity(found, out)
-    summary = _summary(out, rows, time.perf_counter() - start, chosen.describe(), similar)
+    _gradebook(out / "gradebook.csv", rows, only, assignments)
+    similar = _similarity(found, out, assignments)
+    summary = _summary(out, rows, time.perf_counter() - start, chosen.describe(), similar, title_of(assignments))
     progress(summary)
     return rows
 
 
-def _similarity(found: list[tuple[str, Path]], out: Path) -> str:
+def _similarity(found: list[tuple[str, Path]], out: Path, assignments=None) -> str:
     """Write the class's similarity report (``grader.instructor.similarity``); one line about it.
     The submissions' files are only read here, never run."""
     from . import similarity
@@ -366,27 +393,39 @@ def _similarity(found: list[tuple[str, Path]], out: Path) -> str:
     prints = {}
     with tempfile.TemporaryDirectory(prefix="similarity-") as tmp:
         for student, path in found:
-            folder, _ = unpack(path, Path(tmp) / student)
+            folder, _ = unpack(path, Path(tmp) / student, assignments)
             prints[student] = similarity.submission_prints(folder, template)
     pairs = similarity.write_report(prints, out)
     flagged = sum(p.exercise == "(all)" and p.score >= similarity.SUSPICIOUS for p in pairs)
     return f"Similarity: {flagged} pair(s) share {similarity.SUSPICIOUS:.0%} or more of their exercise code: {out / 'similarity.md'} (for you, not the students)"
 
 
-def _gradebook(path: Path, rows: list[dict], only: tuple | None = None) -> None:
-    exercises = list(dict.fromkeys(c.exercise for c in select_checks(only)))
+def _gradebook(path: Path, rows: list[dict], only: tuple | None = None, assignments=None) -> None:
+    """One row per student: totals, then a column per assignment graded (``A2 First-order methods
+    (of 120)``) and per exercise (``Adam (of 22)``), then the status and sandbox."""
+    checks = select_checks(only, assignments)
+    exercises = list(dict.fromkeys(c.exercise for c in checks))
+    possible = {e: sum(c.points for c in checks if c.exercise == e) for e in exercises}
+    graded = [a for a in course.COURSE if any(course.assignment_of(e) is a for e in exercises)]
+    columns = [f"A{a.number} {a.title} (of {sum(possible[e] for e in exercises if course.assignment_of(e) is a):g})" for a in graded]
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "total", "max", "public", "hidden"] + exercises + ["status", "sandbox"])
+        writer.writerow(["student", "total", "max", "public", "hidden"] + columns + [f"{e} (of {possible[e]:g})" for e in exercises] + ["status", "sandbox"])
         for r in rows:
-            writer.writerow([r["student"], f"{r['total']:g}", f"{r['max']:g}", f"{r['public']:g}", f"{r['hidden']:g}"] + [f"{r['exercises'].get(e, 0.0):g}" for e in exercises] + [r["status"], r.get("sandbox", "")])
+            writer.writerow(
+                [r["student"], f"{r['total']:g}", f"{r['max']:g}", f"{r['public']:g}", f"{r['hidden']:g}"]
+                + [f"{r.get('assignments', {}).get(str(a.number), 0.0):g}" for a in graded]
+                + [f"{r['exercises'].get(e, 0.0):g}" for e in exercises]
+                + [r["status"], r.get("sandbox", "")]
+            )
 
 
-def _summary(out: Path, rows: list[dict], seconds: float, sandbox: str = "", similarity: str = "") -> str:
+def _summary(out: Path, rows: list[dict], seconds: float, sandbox: str = "", similarity: str = "", title: str = "") -> str:
     totals = np.array([r["total"] for r in rows])
     best = max((r["max"] for r in rows), default=0.0)
     text = (
-        f"Graded {len(rows)} submissions in {seconds:.1f} s: mean {totals.mean():.1f} / {best:g}, "
+        (f"{title}: " if title else "")
+        + f"Graded {len(rows)} submissions in {seconds:.1f} s: mean {totals.mean():.1f} / {best:g}, "
         f"median {np.median(totals):.1f}, full marks {int(np.sum(totals == best))}, "
         f"with problems {sum('(' in r['status'] or 'failure' in r['status'] for r in rows)}. "
         f"Gradebook: {out / 'gradebook.csv'}"

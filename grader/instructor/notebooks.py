@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import course
 from ..engine import LESSONS
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -23,7 +24,8 @@ def _jupytext():
 
 
 def scripts(lessons: Path = LESSONS) -> list[Path]:
-    return sorted(Path(lessons).glob("*/walkthrough.py"))
+    """Every assignment's walkthrough script, in course order (``grader.course``)."""
+    return [Path(lessons) / a.folder / "walkthrough.py" for a in course.COURSE]
 
 
 def notebook_text(script: Path) -> str:

@@ -12,8 +12,9 @@ from ..stored import DATA, RecordingRunner, load
 from . import headroom
 
 
-def record(path: Path = DATA, prove_headroom: bool = True) -> Path:
-    """Run the public checks against the reference solutions and store every reference answer.
+def record(path: Path = DATA, prove_headroom: bool = True, assignments=None) -> Path:
+    """Run the public checks (of ``assignments``, default all) against the reference solutions and
+    store every reference answer.
 
     First (``prove_headroom``) every check must keep its tolerance at least 100 times the
     reference's own spread under rounding (``grader.instructor.headroom``, on this machine and on
@@ -26,7 +27,7 @@ def record(path: Path = DATA, prove_headroom: bool = True) -> Path:
     target, reference = engine.make_targets(engine.SOLUTIONS)
     recorder = RecordingRunner(reference.runner)
     reference.runner = recorder
-    results = engine.run_checks(all_checks(include_hidden=False), target, reference)
+    results = engine.run_checks(all_checks(include_hidden=False, assignments=assignments), target, reference)
     failed = [r.name for r in results if r.status != "passed"]
     if failed:
         raise RuntimeError(f"the reference fails its own public checks: {failed}")

@@ -60,6 +60,7 @@ def prepare_sandbox(submission: Path, given: Path, root: Path) -> Path:
     here = Path(__file__).resolve().parent
     for name in WORKER_FILES:
         shutil.copyfile(here / name, lib / name)
+    shutil.copyfile(here.parent / "course.py", lib / "course.py")  # the runner's tables come from the course's declaration
     (lib / "__init__.py").write_text("")
     return root
 

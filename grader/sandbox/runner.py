@@ -28,24 +28,24 @@ import numpy as np
 
 Array = np.ndarray
 
+if __package__ and __package__.startswith("grader."):
+    from .. import course
+else:  # the copy of this module in a student's sandbox, with a copy of the declaration beside it
+    from . import course  # type: ignore[no-redef]
+
+# The course's layout, from its declaration (grader/course.py):
 #: the course modules and the exercise classes each one defines
-MODULES: dict[str, tuple[str, ...]] = {
-    "landscapes": ("Quadratic", "ScaledQuadratic", "SquarePhysics", "GaussianWells", "Rosenbrock"),
-    "first_order": ("GradientDescent", "Momentum", "Langevin", "AdaGrad", "RMSprop", "Adam"),
-    "second_order": ("Newton", "ConditionScaledGD", "GaussNewton"),
-    "quasi_newton": ("Broyden", "BFGS", "LBFGS"),
-    "inversion": ("InverseGradient", "PhysicalGradient"),
-}
+MODULES: dict[str, tuple[str, ...]] = course.exercise_modules()
 #: given classes (no exercises) that checks build from the reference
-GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit", "LinearPhysics")}
+GIVEN = course.given_classes()
 #: the lessons' answers modules (module-level values, graded by ``grader.checks.questions``)
-ANSWER_MODULES = ("answers_gradients", "answers_first_order", "answers_newton", "answers_quasi_newton", "answers_inversion", "answers_bakeoff")
+ANSWER_MODULES = course.answer_modules()
 #: every file a student hands in: the exercise modules and the answers modules
-SUBMITTED = (*MODULES, *ANSWER_MODULES)
+SUBMITTED = course.handed_in()
 #: exercise functions (not classes) and their modules
-FUNCTIONS = {"backtracking": "second_order"}
+FUNCTIONS = course.functions()
 #: modules that are given code, not exercises, but that the exercises import
-SUPPORT_MODULES = ("base", "linesearch")
+SUPPORT_MODULES = course.support_modules()
 CLASS_MODULE = {cls: module for table in (MODULES, GIVEN) for module, classes in table.items() for cls in classes}
 
 DEFAULT_CALL_SECONDS = 20.0

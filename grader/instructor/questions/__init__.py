@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ... import answers
-from ...sandbox import runner
+from ... import answers, course
 
-#: the answers module of each lesson, in lessons/ (lesson N's is the N-th)
-ANSWER_MODULES = dict(enumerate(runner.ANSWER_MODULES, start=1))
+#: the answers module of each lesson, in lessons/, by lesson number (from the course's declaration)
+ANSWER_MODULES = {a.number: a.answers for a in course.COURSE if a.answers}
 
 
 @dataclass(frozen=True)
