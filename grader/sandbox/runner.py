@@ -30,16 +30,17 @@ Array = np.ndarray
 
 #: the course modules and the exercise classes each one defines
 MODULES: dict[str, tuple[str, ...]] = {
-    "landscapes": ("Quadratic", "ScaledQuadratic", "SquarePhysics", "GaussianWells", "Rosenbrock"),
+    "landscapes": ("Quadratic", "ScaledQuadratic", "SquarePhysics", "GaussianWells", "Rosenbrock", "LogisticRegression"),
     "first_order": ("GradientDescent", "Momentum", "Langevin", "AdaGrad", "RMSprop", "Adam"),
     "second_order": ("Newton", "ConditionScaledGD", "GaussNewton"),
     "quasi_newton": ("Broyden", "BFGS", "LBFGS"),
     "inversion": ("InverseGradient", "PhysicalGradient"),
+    "stochastic": ("SGD", "SVRG", "AdamW"),
 }
 #: given classes (no exercises) that checks build from the reference
 GIVEN = {"landscapes": ("LinearLeastSquares", "ExponentialFit", "LinearPhysics")}
 #: the lessons' answers modules (module-level values, graded by ``grader.checks.questions``)
-ANSWER_MODULES = ("answers_gradients", "answers_first_order", "answers_newton", "answers_quasi_newton", "answers_inversion", "answers_bakeoff")
+ANSWER_MODULES = ("answers_gradients", "answers_first_order", "answers_newton", "answers_quasi_newton", "answers_inversion", "answers_bakeoff", "answers_stochastic")
 #: every file a student hands in: the exercise modules and the answers modules
 SUBMITTED = (*MODULES, *ANSWER_MODULES)
 #: exercise functions (not classes) and their modules
