@@ -385,6 +385,14 @@ def _averaged(Z, a):
     return out
 
 
+def _running(Z, a, weight):
+    """A running mean with another weight: ``x_t = x_{t-1} + (z_t - x_{t-1}) / weight(t)`` for ``t > a``."""
+    out = Z.copy()
+    for s in range(a + 1, len(Z)):
+        out[s] = out[s - 1] + (Z[s] - out[s - 1]) / weight(s)
+    return out
+
+
 @check("SGD.averaging", points=2)
 def sgd_averaging(t, ref):
     """With full batches, the reported path is the running mean of gradient descent's iterates from step `average` on."""
@@ -403,6 +411,7 @@ def sgd_averaging(t, ref):
                     ("the average starts one step late (from z_{a+1})", _averaged(Z, a + 1)),
                     ("the average starts one step early (from z_{a-1})", _averaged(Z, a - 1) if a >= 1 else None),
                     ("the average is not reported: average is ignored", Z),
+                    ("the running mean counts every step since the start: its weight is 1 / (t + 1) where 1 / (t - average + 1) belongs", _running(Z, a, lambda s: s + 1)),
                 ):
                     if alt is not None and max_gap(mine.Xs, alt)[0] < 1e-9:
                         likely = words
@@ -476,7 +485,7 @@ def sgd_decay(t, ref):
 
 
 register_hyperparameters(
-    "SGD", {"lr": 1.0, "batch_size": 3, "schedule": "inverse", "t0": 5.0, "average": 2, "random_state": 0}, FINITE2, STARTS2,
+    "SGD", {"lr": 1.0, "batch_size": 3, "schedule": "inverse", "t0": 1.0, "average": 2, "random_state": 0}, FINITE2, STARTS2,
     {"lr": (0.5, 2.0), "batch_size": (2, 7), "schedule": ("inverse", "inverse_sqrt"), "t0": (2.0, 10.0), "average": (1, 3), "random_state": (0, 1)},
     HINTS["SGD"],
 )
@@ -596,14 +605,37 @@ ADAMW_PATHS = [
 ]
 
 
+def adamw_candidates(ref, spec: LandscapeSpec, X0, kwargs: dict) -> list[dict]:
+    """The first step each usual AdamW slip would take from ``X0`` (after one step ``m_hat = g`` and
+    ``v_hat = g^2``, so the adaptive step is ``g / (|g| + eps)``). Always asked, like ``sgd_candidates``."""
+    lr, wd, eps, b = kwargs["lr"], kwargs.get("weight_decay", 1e-2), kwargs.get("eps", 1e-8), kwargs.get("batch_size")
+    if b is None:
+        g = ref.call(spec, "grad", X0)
+    else:
+        g = ref.call(spec, "grad_batch", X0, draws(kwargs.get("random_state"), n_of(spec), b, 1)[0])
+    gl = g + wd * X0
+    slips = {
+        "the decay went into the gradient (an L2 term inside Adam): AdamW adds lr * weight_decay * x outside the adaptive step": X0 - lr * gl / (np.abs(gl) + eps),
+        "the decay is divided by sqrt(v_hat) + eps (scaled by the adaptive factor)": X0 - lr * gl / (np.abs(g) + eps),
+        "the decay is not multiplied by lr": X0 - lr * g / (np.abs(g) + eps) - wd * X0,
+        "the decay is missing": X0 - lr * g / (np.abs(g) + eps),
+    }
+    if b is not None:
+        full = ref.call(spec, "grad", X0)
+        slips["the step used the full gradient, not a minibatch (is batch_size used?)"] = X0 - lr * (full / (np.abs(full) + eps) + wd * X0)
+    return [slips]
+
+
 @check("AdamW.trajectory.reference", points=3)
 def adamw_paths(t, ref):
     """The iterates equal the reference's, step by step: full gradients on the wells, seeded minibatches on a finite sum."""
     for spec, kwargs in ADAMW_PATHS:
         X0 = STARTS2
         run = {**kwargs, "max_iter": 30, "tol": 0.0, "store_history": True}
-        mine, want = t.fit("AdamW", spec, X0, **run), ref.fit("AdamW", spec, X0, **run)
-        same_path("AdamW", mine.Xs, want.Xs, f"AdamW({', '.join(f'{k}={v!r}' for k, v in kwargs.items())}) on {spec.name}", HINTS["AdamW"], spec=spec, lr=kwargs["lr"])
+        want = ref.fit("AdamW", spec, X0, **run)
+        candidates = adamw_candidates(ref, spec, X0, kwargs)
+        mine = t.fit("AdamW", spec, X0, **run)
+        same_path_diagnosed("AdamW", mine.Xs, want.Xs, f"AdamW({', '.join(f'{k}={v!r}' for k, v in kwargs.items())}) on {spec.name}", HINTS["AdamW"], candidates, spec=spec, lr=kwargs["lr"])
 
 
 check("AdamW.zero_decay", points=2)(
@@ -685,8 +717,8 @@ def adamw_convergence(t, ref):
     )
 
 
-register_hyperparameters(
-    "AdamW", {"lr": 0.1, "weight_decay": 0.3, "batch_size": 4, "random_state": 0}, FINITE2, STARTS2,
+register_hyperparameters(  # the other hyperparameters at their defaults: a hard-coded default passes the gate and is named
+    "AdamW", {"lr": 0.1, "batch_size": 4, "random_state": 0}, FINITE2, STARTS2,
     {"lr": (0.05, 0.2), "beta1": (0.5, 0.9), "beta2": (0.9, 0.999), "eps": (1e-8, 0.1), "weight_decay": (0.1, 1.0), "batch_size": (3, 8), "random_state": (0, 1)},
     HINTS["AdamW"],
 )
