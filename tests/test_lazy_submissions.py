@@ -78,7 +78,7 @@ def _import(folder, kind):
     package = importlib.util.module_from_spec(spec)
     sys.modules[name] = package
     spec.loader.exec_module(package)
-    return {m: importlib.import_module(f"{name}.{m}") for m in ("landscapes", "first_order", "second_order", "quasi_newton", "inversion")}
+    return {m: importlib.import_module(f"{name}.{m}") for m in ("landscapes", "first_order", "second_order", "quasi_newton", "inversion", "stochastic")}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -92,7 +92,7 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
     shapes = []
     for name in LANDSCAPE_EXERCISES:
         cls = getattr(L, name)
-        obj = {"Quadratic": lambda: cls(np.eye(3) + 0.1, np.ones(3)), "GaussianWells": lambda: cls(d=3, random_state=0), "Rosenbrock": lambda: cls(d=4)}.get(name, cls)()
+        obj = {"Quadratic": lambda: cls(np.eye(3) + 0.1, np.ones(3)), "GaussianWells": lambda: cls(d=3, random_state=0), "Rosenbrock": lambda: cls(d=4), "LogisticRegression": lambda: cls.synthetic(12, 3)}.get(name, cls)()
         d = obj.d
         X = rng.uniform(0.5, 1.5, size=(n, d))
         shapes += [(f"{name}.grad", obj.grad(X), (n, d)), (f"{name}.hessian", obj.hessian(X), (n, d, d))]
@@ -107,6 +107,8 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
             ]
         if name == "Rosenbrock":
             shapes.append(("Rosenbrock.residual_jacobian", obj.residual_jacobian(X), (n, 2 * (d - 1), d)))
+        if name == "LogisticRegression":
+            shapes.append(("LogisticRegression.grad_batch", obj.grad_batch(X, np.array([0, 5, 5])), (n, d)))
     d = 3
     g, H = rng.standard_normal((n, d)), np.broadcast_to(np.eye(d), (n, d, d)).copy()
     s, y = rng.standard_normal((n, d)), rng.standard_normal((n, d))
@@ -126,8 +128,8 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
     ref = _import(engine.SOLUTIONS, "reference")["landscapes"]
     X0 = np.array([[1.5, 0.7], [-0.5, 1.2]])
     for name in OPTIMIZER_EXERCISES:
-        module = next(m for m in ("first_order", "second_order", "quasi_newton", "inversion") if hasattr(mods[m], name))
-        loss = ref.SquarePhysics() if name in ("InverseGradient", "PhysicalGradient", "GaussNewton") else ref.Rosenbrock(d=2)
+        module = next(m for m in ("first_order", "second_order", "quasi_newton", "inversion", "stochastic") if hasattr(mods[m], name))
+        loss = ref.SquarePhysics() if name in ("InverseGradient", "PhysicalGradient", "GaussNewton") else ref.LogisticRegression.synthetic(20, 2) if module == "stochastic" else ref.Rosenbrock(d=2)
         opt = getattr(mods[module], name)(loss, max_iter=5, tol=0, store_history=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
