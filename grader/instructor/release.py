@@ -23,7 +23,7 @@ Fill in the stubs (every `raise NotImplementedError`) in `lessons/`, lesson by l
 lesson folder has its text (`README.md`) and a `walkthrough.py` that draws pictures with your code.
 Each lesson ends with a few questions: write your answers in its answers module
 (`lessons/answers_gradients.py`, `answers_first_order.py`, `answers_newton.py`,
-`answers_quasi_newton.py`, `answers_inversion.py`, `answers_bakeoff.py`), where each `None`
+`answers_quasi_newton.py`, `answers_inversion.py`, `answers_bakeoff.py`, `answers_stochastic.py`), where each `None`
 becomes a number or a letter. They are graded like the exercises: a wrong answer is told
 "out of range" or the slip it looks like, never the value.
 
@@ -48,7 +48,8 @@ These are the public checks. Your instructor grades with more (hidden) checks an
 code on the reference landscapes; here the optimizers run on your own lesson-1 landscapes, so
 fix lesson 1 first. Trajectory checks compare with stored reference answers.
 
-`grader.gradcheck` checks your own derivatives: see lesson 1.
+`grader.gradcheck` checks your own derivatives: see lesson 1. The symbols that mean more than one thing
+across the lessons are listed in `lessons/NOTATION.md`.
 """
 
 
