@@ -33,18 +33,24 @@ def make_data(n_samples: int, d: int, seed: int):
     return A, y
 
 
+def frozen(a) -> np.ndarray:
+    """A float64 copy of ``a`` that nothing can write to: its memory is an immutable bytes object, so
+    even ``flags.writeable = True`` is refused. In-process, the data a check sends is the check's own
+    array: student code must not be able to change it for the checks that follow."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    return np.frombuffer(a.tobytes(), dtype=np.float64).reshape(a.shape)
+
+
 def logistic(n_samples: int, d: int, seed: int, l2: float) -> LandscapeSpec:
     A, y = make_data(n_samples, d, seed)
-    A.flags.writeable = False
-    y.flags.writeable = False
-    return LandscapeSpec("LogisticRegression", (("X_data", A), ("y_data", y), ("l2", l2)), "reference")
+    return LandscapeSpec("LogisticRegression", (("X_data", frozen(A)), ("y_data", frozen(y)), ("l2", l2)), "reference")
 
 
 def subset(spec: LandscapeSpec, idx) -> LandscapeSpec:
     """The finite sum over the examples ``idx`` only (repeats kept): its loss is the minibatch loss."""
     kw = dict(spec.kwargs)
     idx = np.asarray(idx, dtype=int)
-    return LandscapeSpec(spec.name, (("X_data", kw["X_data"][idx]), ("y_data", kw["y_data"][idx]), ("l2", kw["l2"])), spec.source)
+    return LandscapeSpec(spec.name, (("X_data", frozen(kw["X_data"][idx])), ("y_data", frozen(kw["y_data"][idx])), ("l2", kw["l2"])), spec.source)
 
 
 def n_of(spec: LandscapeSpec) -> int:
@@ -87,7 +93,7 @@ def logistic_cases(draw):
     y = draw(points(1, n=st.just(N), lo=-1.0, hi=1.0)).ravel()
     y = np.where(y < 0, -1.0, 1.0)
     l2 = draw(st.sampled_from([0.0, 0.1]) | floats(0.0, 1.0))
-    return {"X_data": A, "y_data": y, "l2": l2}, draw(points(d, lo=-3.0, hi=3.0))
+    return {"X_data": frozen(A), "y_data": frozen(y), "l2": l2}, draw(points(d, lo=-3.0, hi=3.0))
 
 
 @check("LogisticRegression.grad.gradcheck", points=3)
