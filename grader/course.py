@@ -110,6 +110,11 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         answers="answers_inversion", checks=("inversion",), support=("base",), uses=("second_order",),
     ),
     Assignment(6, "Bake-off", "06_bakeoff", answers="answers_bakeoff"),
+    Assignment(
+        7, "Stochastic gradients", "07_stochastic",
+        code={"landscapes": ("LogisticRegression",), "stochastic": ("SGD", "SVRG", "AdamW")},
+        answers="answers_stochastic", checks=("stochastic",), support=("base",),
+    ),
 )
 
 #: written into a student release that hands out only some assignments (``release --assignment K``)

@@ -616,3 +616,140 @@ class ExponentialFit(Landscape):
         second[:, 0, 1] = second[:, 1, 0] = np.sum(r * (-self.t * e), axis=1)
         second[:, 1, 1] = np.sum(r * X[:, :1] * self.t**2 * e, axis=1)
         return 2.0 * np.einsum("nmi,nmj->nij", J, J) + 2.0 * second
+
+
+# --------------------------------------------------------------------------- LogisticRegression (lesson 7)
+def sigmoid(Z) -> Array:
+    """The logistic function ``1 / (1 + exp(-z))``, entry by entry, without overflow (given code)."""
+    Z = np.asarray(Z, dtype=np.float64)
+    E = np.exp(-np.abs(Z))  # in (0, 1]: never overflows
+    return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+
+
+def as_indices(idx, n_samples: int) -> Array:
+    """Example indices ``idx`` as a 1-D int array, checked to lie in ``[0, n_samples)`` (given code).
+
+    Whole numbers stored as floats are accepted (the grader sends arrays of floats); repeats are
+    kept: an index drawn twice counts twice in a minibatch mean.
+    """
+    raw = np.asarray(idx)
+    if raw.ndim != 1 or raw.size == 0:
+        raise ValueError(f"idx must be a 1-D array of at least one example index, got shape {raw.shape}")
+    if raw.dtype.kind not in "iu":
+        as_float = raw.astype(np.float64)
+        if not np.all(np.isfinite(as_float)) or np.any(as_float != np.round(as_float)):
+            raise TypeError("idx must hold whole numbers (example indices)")
+        raw = as_float
+    out = raw.astype(np.int64)
+    if out.min() < 0 or out.max() >= n_samples:
+        raise ValueError(f"idx must lie in [0, {n_samples}), got values from {out.min()} to {out.max()}")
+    return out
+
+
+class LogisticRegression(Landscape):
+    """Logistic regression as a finite sum: the average of ``N`` per-example losses.
+
+    ``L(x) = (1/N) sum_i l_i(x)`` with ``l_i(x) = log(1 + exp(-y_i a_i^T x)) + (l2 / 2) |x|^2``,
+    where ``a_i`` is row ``i`` of ``X_data: (N, d)`` (the features of example ``i``), ``y_i = +1``
+    or ``-1`` its label (``y_data: (N,)``), and ``x: (d,)`` the weights. The regularizer sits
+    inside every ``l_i``, so that a minibatch mean of the ``l_i`` carries it exactly once. With
+    ``l2 > 0`` the loss is strongly convex, with one minimum.
+
+    The *margin* of example ``i`` at ``x`` is ``m_i = y_i a_i^T x`` (positive: classified right);
+    ``margins(X)`` gives them for a batch of points, and ``sigmoid`` (module level) is the logistic
+    function ``1 / (1 + exp(-z))``, computed without overflow.
+
+    Args:
+        X_data: (N, d) features, one example per row.
+        y_data: (N,) labels, each +1 or -1.
+        l2: the weight of the regularizer, ``>= 0``.
+
+    Attributes: ``X_data``, ``y_data`` (read-only copies), ``l2``, ``n_samples = N``, ``d``.
+
+    ``LogisticRegression.synthetic(n_samples, d, l2, random_state)`` builds the lesson's seeded data set.
+    """
+
+    def __init__(self, X_data, y_data, l2: float = 0.0):
+        X_data = np.array(X_data, dtype=np.float64)  # copies: nothing outside can change the data
+        y_data = np.array(y_data, dtype=np.float64)
+        if X_data.ndim != 2 or X_data.shape[0] < 1 or X_data.shape[1] < 1:
+            raise ValueError(f"X_data must have shape (N, d) with N, d >= 1, got {X_data.shape}")
+        if y_data.shape != (X_data.shape[0],):
+            raise ValueError(f"y_data must have shape ({X_data.shape[0]},) to match X_data, got {y_data.shape}")
+        if not np.all(np.isfinite(X_data)):
+            raise ValueError("X_data must be finite")
+        if not np.all(np.abs(y_data) == 1.0):
+            raise ValueError("y_data must hold labels +1 or -1")
+        l2 = float(l2)
+        if not (np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+        X_data.flags.writeable = False
+        y_data.flags.writeable = False
+        self.X_data, self.y_data, self.l2 = X_data, y_data, l2
+        self.n_samples, self.d = X_data.shape
+
+    @classmethod
+    def synthetic(cls, n_samples: int = 200, d: int = 2, l2: float = 0.01, random_state=0) -> "LogisticRegression":
+        """The lesson's seeded data set (given code).
+
+        With ``rng = np.random.default_rng(random_state)``: features ``a_i = z_i * s`` with ``z_i``
+        standard normal ``(N, d)`` and column scales ``s`` from 2 down to 0.5 (``np.linspace``), so the
+        loss is stretched along the first axis; true weights ``w = (1.5, -1, 0.5, -0.25, ...)``
+        (halving, alternating in sign); and labels ``y_i = +1`` with probability ``sigmoid(a_i^T w)``,
+        else ``-1`` (``rng.random(N)`` decides), so the classes overlap and the minimum is finite
+        even at ``l2 = 0``.
+        """
+        n_samples, d = int(n_samples), int(d)
+        rng = np.random.default_rng(random_state)
+        scales = np.linspace(2.0, 0.5, d) if d > 1 else np.array([1.0])
+        A = rng.standard_normal((n_samples, d)) * scales
+        w = 1.5 * (-0.5) ** np.arange(d) * np.where(np.arange(d) == 0, 1.0, 4.0 / 3.0)
+        y = np.where(rng.random(n_samples) < sigmoid(A @ w), 1.0, -1.0)
+        return cls(A, y, l2)
+
+    def margins(self, X) -> Array:
+        """Margins (n, N): ``m[k, i] = y_i a_i^T x_k`` for each row ``x_k`` of ``X: (n, d)`` (given code)."""
+        X2, _ = as_batch(X, self.d)
+        return (X2 @ self.X_data.T) * self.y_data
+
+    @batched
+    def __call__(self, X) -> Array:
+        """Losses (n,): ``(1/N) sum_i log(1 + exp(-m_i)) + (l2 / 2) |x|^2``."""
+        return np.mean(np.logaddexp(0.0, -self.margins(X)), axis=1) + 0.5 * self.l2 * np.sum(X**2, axis=1)
+
+    @batched
+    def grad(self, X) -> Array:
+        """Gradients (n, d) of ``L``: the average of the ``N`` per-example gradients, with the regularizer.
+
+        Differentiate ``log(1 + exp(-m))`` with respect to the margin first, then the margin
+        with respect to ``x`` (chain rule); ``sigmoid`` and ``margins`` are given.
+        """
+        # BEGIN SOLUTION
+        W = self.y_data * sigmoid(-self.margins(X))  # (n, N): -dl_i/dm_i times y_i
+        return -(W @ self.X_data) / self.n_samples + self.l2 * X
+        # END SOLUTION
+
+    @batched
+    def hessian(self, X) -> Array:
+        """Hessians (n, d, d) of ``L``, symmetric, positive definite when ``l2 > 0``."""
+        # BEGIN SOLUTION
+        S = sigmoid(self.margins(X))
+        C = S * (1.0 - S) / self.n_samples  # (n, N): the curvature of each example along its a_i
+        return np.einsum("ni,ij,ik->njk", C, self.X_data, self.X_data) + self.l2 * np.eye(self.d)
+        # END SOLUTION
+
+    @batched
+    def grad_batch(self, X, idx) -> Array:
+        """Minibatch gradients (n, d): the mean of ``grad l_i`` over the examples ``i`` in ``idx``.
+
+        ``idx``: (b,) example indices in ``[0, N)``; an index that appears twice counts twice
+        (as when a minibatch is drawn with replacement). Every row of ``X`` uses the same
+        minibatch. ``grad_batch(X, range(N))`` is ``grad(X)``, and averaged over every minibatch
+        of a given size, ``grad_batch`` is ``grad``: an unbiased estimate of the full gradient.
+        """
+        idx = as_indices(idx, self.n_samples)
+        # BEGIN SOLUTION
+        A, y = self.X_data[idx], self.y_data[idx]  # (b, d), (b,)
+        W = y * sigmoid(-(X @ A.T) * y)  # (n, b)
+        return -(W @ A) / len(idx) + self.l2 * X
+        # END SOLUTION

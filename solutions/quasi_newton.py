@@ -78,7 +78,8 @@ class Broyden(BaseOptimizer):
 
 
 class _WolfeQuasiNewton(BaseOptimizer):
-    """Shared loop of BFGS and L-BFGS: direction ``p = -B g``, a strong Wolfe line search, then
+    """Shared loop of BFGS and L-BFGS: direction ``p = -H g`` (``H`` the inverse-Hessian estimate: the
+    matrix ``H_`` for BFGS, the two-loop recursion for L-BFGS), a strong Wolfe line search, then
     the curvature update with the new pair. Counts loss-and-gradient evaluations in ``n_evals_``.
 
     The first trial step of each line search (``_first_trial``): on a run's first step

@@ -78,7 +78,12 @@ DERIVATIVES = {
     "Rosenbrock.residual_jacobian": ("X", "2 * (X.shape[1] - 1)"),
     "Rosenbrock.grad": ("X", None),
     "Rosenbrock.hessian": ("X", "X.shape[1]"),
+    "LogisticRegression.grad": ("X", None),
+    "LogisticRegression.hessian": ("X", "X.shape[1]"),
+    "LogisticRegression.grad_batch": ("X", None),
 }
+#: methods that answer a number (SGD's step size of step t)
+SCALARS = ("SGD.step_size",)
 #: blocks that assign the result to ``X`` (the given code after the block returns it), with the
 #: names the block sees: the targets (n, 2) and the guides (n, 2)
 INVERSES = {"SquarePhysics.physics_inverse": ("Y2", "X02")}
@@ -169,9 +174,15 @@ def _steps(kind: str) -> str:
     }[kind]
 
 
+def _scalar(kind: str) -> str:
+    return {"nan": 'float("nan")', "zeros": "0.0", "random_step": f"float(abs({RNG}.standard_normal()))"}.get(kind, "self.lr")
+
+
 def lazy_body(kind: str, qualname: str, indent: str) -> str:
     """The lines that replace the solution block of ``qualname`` for ``kind``."""
-    if qualname == "backtracking":
+    if qualname in SCALARS:
+        line = f"return {_scalar(kind)}"
+    elif qualname == "backtracking":
         line = f"return {_steps(kind)}"
     elif qualname in DERIVATIVES:
         line = f"return {_derivative(kind, *DERIVATIVES[qualname])}"

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from grader import engine
@@ -206,3 +207,28 @@ def test_a_broken_second_order_costs_the_lesson_5_methods_nothing_of_their_own(t
     lost = {r.name for r in results.values() if r.status != "passed"}
     assert lost == {"PhysicalGradient.numerical_inverse"}, {n: results[n].output for n in lost}
     assert "depends on Newton" in results["PhysicalGradient.numerical_inverse"].output
+
+
+def test_code_that_writes_into_the_checks_data_costs_only_its_own_points(tmp_path):
+    """Lesson 7 sends data sets (arrays) to the student's side; in-process those are the checks' own
+    arrays. A LogisticRegression that tries to zero them changes nothing (the arrays refuse it); an SGD
+    that zeroes the data of the landscape it is given (a fresh copy per request) spoils its own runs
+    and nothing else: the checks' data and every other exercise's checks are untouched."""
+    from grader.checks.stochastic import FINITE2
+
+    before = dict(FINITE2.kwargs)["X_data"].copy()
+    attack = (
+        "        for data in (X_data, y_data):\n"
+        "            try:\n"
+        "                data.flags.writeable = True\n"
+        "                data[...] = 0.0\n"
+        "            except ValueError:\n"
+        "                pass\n"
+    )
+    folder = variant(tmp_path, {
+        LANDSCAPES: [('    def __init__(self, X_data, y_data, l2: float = 0.0):\n', '    def __init__(self, X_data, y_data, l2: float = 0.0):\n' + attack)],
+        "stochastic.py": [("        idx = self.rng_.choice(self.loss.n_samples, size=self.batch_size, replace=False)\n        self.z_", "        for data in (self.loss.X_data, self.loss.y_data):\n            try:\n                data.flags.writeable = True\n                data[...] = 0.0\n            except ValueError:\n                pass\n        idx = self.rng_.choice(self.loss.n_samples, size=self.batch_size, replace=False)\n        self.z_")],
+    })
+    results = grade(folder, ("LogisticRegression.", "SGD.", "SVRG.trajectory"), quick=True)
+    assert np.array_equal(dict(FINITE2.kwargs)["X_data"], before)
+    assert _lost(results) == {"SGD"}, {n: r.output for n, r in results.items() if r.status != "passed"}

@@ -401,3 +401,79 @@ def test_variant_gets_full_marks(fair, tmp_path):
     possible = sum(r.max_score for r in results.values())
     report = "\n".join(f"- {name} ({r.kind}, {r.visibility}):\n    " + r.output.replace("\n", "\n    ") for name, r in failed.items())
     assert not failed, f"{fair.name}: {earned}/{possible} for a correct answer; failed checks:\n{report}"
+
+
+# ---- lesson 7: stochastic gradients
+T = "stochastic.py"
+LESSON7 = [
+    Fair("logistic grad and Hessian from tanh (sigmoid(z) = (1 + tanh(z / 2)) / 2) with a loop-free einsum", L, (
+        ("        W = self.y_data * sigmoid(-self.margins(X))  # (n, N): -dl_i/dm_i times y_i\n        return -(W @ self.X_data) / self.n_samples + self.l2 * X\n",
+         "        M = self.margins(X)  # (n, N)\n"
+         "        dl = -0.5 * (1.0 + np.tanh(-M / 2.0))  # d/dm log(1 + exp(-m))\n"
+         '        return np.einsum("nk,k,kd->nd", dl, self.y_data, self.X_data) / self.n_samples + self.l2 * X\n'),
+        ("        S = sigmoid(self.margins(X))\n        C = S * (1.0 - S) / self.n_samples  # (n, N): the curvature of each example along its a_i\n"
+         '        return np.einsum("ni,ij,ik->njk", C, self.X_data, self.X_data) + self.l2 * np.eye(self.d)\n',
+         "        M = self.margins(X)\n"
+         "        C = 0.25 / np.cosh(M / 2.0) ** 2  # sigma (1 - sigma) = 1 / (4 cosh^2(m / 2))\n"
+         "        H = (C[:, :, None, None] * (self.X_data[:, :, None] * self.X_data[:, None, :])[None]).mean(axis=1)\n"
+         "        return H + self.l2 * np.eye(self.d)[None]\n"),
+    ), "LogisticRegression"),
+    Fair("minibatch gradient as the full gradient of the minibatch's own data set", L, (
+        ("        A, y = self.X_data[idx], self.y_data[idx]  # (b, d), (b,)\n        W = y * sigmoid(-(X @ A.T) * y)  # (n, b)\n        return -(W @ A) / len(idx) + self.l2 * X\n",
+         "        return LogisticRegression(self.X_data[idx], self.y_data[idx], self.l2).grad(X)\n"),
+    ), "LogisticRegression"),
+    Fair("sgd: indices from choice(np.arange(N)) positional, schedule as lr t0 / (t0 + t), the average as a running sum", T, (
+        ("        if self.schedule == \"inverse\":\n            return self.lr / (1.0 + t / self.t0)\n",
+         "        if self.schedule == \"inverse\":\n            return self.lr * self.t0 / (self.t0 + t)\n"),
+        ("        idx = self.rng_.choice(self.loss.n_samples, size=self.batch_size, replace=False)\n"
+         "        self.z_ = self.z_ - self.step_size(self.t_) * self.loss.grad_batch(self.z_, idx)\n"
+         "        self.t_ += 1\n"
+         "        if self.average is None or self.t_ <= self.average:\n"
+         "            return self.z_.copy()\n"
+         "        return X + (self.z_ - X) / (self.t_ - self.average + 1)\n",
+         "        idx = self.rng_.choice(np.arange(self.loss.n_samples), self.batch_size, False)\n"
+         "        eta = self.step_size(self.t_)\n"
+         "        self.z_ = self.z_ - eta * self.loss.grad_batch(self.z_, idx)\n"
+         "        self.t_ += 1\n"
+         "        if self.average is None or self.t_ < self.average:\n"
+         "            return self.z_.copy()\n"
+         "        if self.t_ == self.average or not hasattr(self, '_sum'):\n"
+         "            self._sum = self.z_.copy() if self.t_ == self.average else X.copy() * 1.0\n"
+         "            if self.t_ != self.average:  # average = 0: the sum holds z_0 (the start) already\n"
+         "                self._sum = self._sum + self.z_\n"
+         "            return self._sum / (self.t_ - self.average + 1)\n"
+         "        self._sum = self._sum + self.z_\n"
+         "        return self._sum / (self.t_ - self.average + 1)\n"),
+        ('        self.t_ = 0\n        self.z_ = X.copy()\n', '        self.t_ = 0\n        self.z_ = X.copy()\n        if hasattr(self, "_sum"):\n            del self._sum\n'),
+    ), "SGD"),
+    Fair("svrg: the snapshot step written as a countdown, the control variate as one difference of gradients", T, (
+        ("        if self.t_ % self.m_ == 0:\n            self.snapshot_ = X.copy()\n            self.full_grad_ = self.loss.grad(X)\n"
+         "        idx = self.rng_.choice(self.loss.n_samples, size=self.batch_size, replace=False)\n"
+         "        g = self.loss.grad_batch(X, idx) - self.loss.grad_batch(self.snapshot_, idx) + self.full_grad_\n"
+         "        self.t_ += 1\n        return X - self.lr * g\n",
+         "        if self.t_ == 0 or getattr(self, '_left', 0) == 0:\n"
+         "            self.snapshot_, self.full_grad_, self._left = X.copy(), self.loss.grad(X), self.m_\n"
+         "        self._left -= 1\n"
+         "        idx = self.rng_.choice(self.loss.n_samples, size=self.batch_size, replace=False)\n"
+         "        both = self.loss.grad_batch(np.concatenate([X, self.snapshot_]), idx)  # one call for x and the snapshot\n"
+         "        n = len(X)\n"
+         "        self.t_ += 1\n"
+         "        return X - self.lr * (self.full_grad_ + (both[:n] - both[n:]))\n"),
+    ), "SVRG"),
+    Fair("adamw in torch's order: decay x by (1 - lr weight_decay) first, then the Adam step from the gradient already taken", T, (
+        ("        return X - self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * X)\n",
+         "        X = X * (1.0 - self.lr * self.weight_decay)  # the gradient g was taken before this\n"
+         "        return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)\n"),
+    ), "AdamW"),
+    Fair("adamw with in-place moments and the bias correction folded into the step size", T, (
+        ("        self.m_ = self.beta1 * self.m_ + (1.0 - self.beta1) * g\n        self.v_ = self.beta2 * self.v_ + (1.0 - self.beta2) * g**2\n"
+         "        m_hat = self.m_ / (1.0 - self.beta1**self.t_)\n        v_hat = self.v_ / (1.0 - self.beta2**self.t_)\n"
+         "        return X - self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * X)\n",
+         "        self.m_ *= self.beta1\n        self.m_ += (1.0 - self.beta1) * g\n"
+         "        self.v_ *= self.beta2\n        self.v_ += (1.0 - self.beta2) * g * g\n"
+         "        c1, c2 = 1.0 - self.beta1**self.t_, 1.0 - self.beta2**self.t_\n"
+         "        adaptive = (self.m_ / c1) / (np.sqrt(self.v_ / c2) + self.eps)\n"
+         "        return X - self.lr * adaptive - self.lr * self.weight_decay * X\n"),
+    ), "AdamW"),
+]
+CATALOGUE += LESSON7

@@ -93,7 +93,7 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
     shapes = []
     for name in LANDSCAPE_EXERCISES:
         cls = getattr(L, name)
-        obj = {"Quadratic": lambda: cls(np.eye(3) + 0.1, np.ones(3)), "GaussianWells": lambda: cls(d=3, random_state=0), "Rosenbrock": lambda: cls(d=4)}.get(name, cls)()
+        obj = {"Quadratic": lambda: cls(np.eye(3) + 0.1, np.ones(3)), "GaussianWells": lambda: cls(d=3, random_state=0), "Rosenbrock": lambda: cls(d=4), "LogisticRegression": lambda: cls.synthetic(12, 3)}.get(name, cls)()
         d = obj.d
         X = rng.uniform(0.5, 1.5, size=(n, d))
         shapes += [(f"{name}.grad", obj.grad(X), (n, d)), (f"{name}.hessian", obj.hessian(X), (n, d, d))]
@@ -108,6 +108,8 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
             ]
         if name == "Rosenbrock":
             shapes.append(("Rosenbrock.residual_jacobian", obj.residual_jacobian(X), (n, 2 * (d - 1), d)))
+        if name == "LogisticRegression":
+            shapes.append(("LogisticRegression.grad_batch", obj.grad_batch(X, np.array([0, 5, 5])), (n, d)))
     d = 3
     g, H = rng.standard_normal((n, d)), np.broadcast_to(np.eye(d), (n, d, d)).copy()
     s, y = rng.standard_normal((n, d)), rng.standard_normal((n, d))
@@ -128,7 +130,7 @@ def test_lazy_bodies_run_and_answer_in_shape(kind, tmp_path):
     X0 = np.array([[1.5, 0.7], [-0.5, 1.2]])
     for name in OPTIMIZER_EXERCISES:
         module = next(m for m in MODULES if m != "landscapes" and hasattr(mods[m], name))
-        loss = ref.SquarePhysics() if name in ("InverseGradient", "PhysicalGradient", "GaussNewton") else ref.Rosenbrock(d=2)
+        loss = ref.SquarePhysics() if name in ("InverseGradient", "PhysicalGradient", "GaussNewton") else ref.LogisticRegression.synthetic(20, 2) if module == "stochastic" else ref.Rosenbrock(d=2)
         opt = getattr(mods[module], name)(loss, max_iter=5, tol=0, store_history=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

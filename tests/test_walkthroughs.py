@@ -50,7 +50,7 @@ def test_bakeoff_counts_evaluations_and_covers_every_optimizer(tmp_path):
     from grader.target import MODULES
 
     for module, classes in MODULES.items():
-        if module != "landscapes":
+        if module not in ("landscapes", "stochastic"):  # lesson 7's methods come after the bake-off (they need finite sums)
             for name in classes:
                 assert f"| {name} |" in table, name
     newton_on_rosenbrock = next(line for line in table.splitlines() if line.startswith("| rosenbrock 2-D | Newton |"))

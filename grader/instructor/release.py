@@ -60,7 +60,8 @@ These are the public checks. Your instructor grades with more (hidden) checks an
 code on the reference landscapes; here the optimizers run on your own lesson-1 landscapes, so
 fix lesson 1 first. Trajectory checks compare with stored reference answers.
 
-`grader.gradcheck` checks your own derivatives: see lesson 1.
+`grader.gradcheck` checks your own derivatives: see lesson 1. The symbols that mean more than one thing
+across the lessons are listed in `lessons/NOTATION.md`.
 
 ## Hand in
 
@@ -106,6 +107,7 @@ def build(out: Path, upto: int | None = None) -> Path:
         shutil.copytree(LESSONS / a.folder, lessons / a.folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.png"))
     for module in ("__init__", "_walkthrough", *course.support_modules(chosen), *course.handed_in(chosen)):
         shutil.copyfile(LESSONS / f"{module}.py", lessons / f"{module}.py")
+    shutil.copyfile(LESSONS / "NOTATION.md", lessons / "NOTATION.md")  # the table of notation, for every lesson
     if partial:
         (out / "grader" / course.RELEASED_FILE.name).write_text(json.dumps({"assignments": [a.number for a in chosen]}) + "\n")
         key = json.loads(answers.KEY_FILE.read_text())

@@ -116,7 +116,7 @@ for label, build, color in SUPER:
         fit = build().fit(START)
         e = np.linalg.norm(fit.Xs_[: int(fit.n_iter_) + 1] - X_STAR, axis=1)
         k = np.arange(len(e))
-        ax_e.plot(k[e > 0] + 1, e[e > 0], ".-", color=color, ms=3, lw=1, label=f"{label}: {int(fit.n_iter_)} steps")
+        ax_e.plot(k[e > 0] + 1, e[e > 0], ".-", color=color, ms=3, lw=1, label=f"{label}: {int(fit.n_iter_)} steps to tol 1e-10")
         ratio_ok = (e[:-1] > 0) & (e[1:] > 0)
         ax_r.plot(k[:-1][ratio_ok] + 1, e[1:][ratio_ok] / e[:-1][ratio_ok], ".-", color=color, ms=3, lw=1, label=label)
         drawn = True

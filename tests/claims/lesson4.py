@@ -345,3 +345,14 @@ def _():
 
     fit = Newton(GaussianWells(n_wells=8, random_state=0), lr=1.0, line_search=True, max_iter=60, tol=1e-6).fit(_wells_starts())
     return f"{np.mean(fit.loss_):.3f}"
+
+
+@claim("l4_bfgs_cg_steps")
+def _():
+    """BFGS with a nearly exact line search on a quadratic with two distinct eigenvalues (each twice)."""
+    from solutions.landscapes import Quadratic
+    from solutions.quasi_newton import BFGS
+
+    fit = BFGS(Quadratic(np.diag([1.0, 1.0, 3.0, 3.0]), np.zeros(4)), c2=1e-3, tol=1e-8).fit(np.ones(4))
+    assert bool(fit.converged_)
+    return f"{int(fit.n_iter_)}"

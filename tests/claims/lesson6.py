@@ -323,3 +323,24 @@ def _():
     both = [wt.run(m, index, tol=1e-6)["converged"] for m in ("BFGS", "LBFGS")]
     assert both == [1.0, 1.0]
     return f"all {len(wt.LANDSCAPES['rosenbrock 20-D'][1])} starts"
+
+
+@claim("l6_bakeoff_cpu_seconds")
+def _():
+    """The full bake-off's CPU time with the reference classes (a child process's user + system time):
+    machine-dependent, so only its order is checked (within a factor of 2)."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import tempfile
+
+    from grader import engine
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as figures:
+        env = {**os.environ, "COURSE_CODE": "solutions", "COURSE_FIGURES": figures, "MPLBACKEND": "Agg"}
+        env.pop("BAKEOFF_SMALL", None)
+        subprocess.run([sys.executable, str(engine.LESSONS / "06_bakeoff" / "walkthrough.py")], cwd=engine.REPO, env=env, check=True, capture_output=True, timeout=900)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Approx((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), rel=1.0)
