@@ -8,6 +8,7 @@ grades the reference solutions, which must pass. ``--target PATH`` grades anothe
 laid out like ``lessons/``.
 """
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # The project's own property tests: deterministic, no example database in the work tree.
@@ -17,3 +18,17 @@ settings.load_profile("project")
 
 def pytest_addoption(parser):
     parser.addoption("--target", default=None, help="folder laid out like lessons/ for tests/test_checks.py (default: solutions/, or lessons/ where there is none)")
+
+
+#: test files that grade in sandboxed processes under the students' uids: one worker runs them one
+#: after another, so that no two of them share (or sweep) those uids, or count each other's processes
+SANDBOXED = {"test_sandbox.py", "test_isolation.py", "test_platforms.py", "test_time_limits.py", "test_course.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (the instructor's ``pytest`` runs on every core), the tests of one file
+    run in one worker, so that a file's expensive fixtures are built once; the sandboxed files
+    share one worker."""
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group("sandboxed" if name in SANDBOXED else name))

@@ -83,6 +83,17 @@ def _table(chosen) -> str:
     return "\n".join(rows)
 
 
+#: the release's pytest settings: the instructor's, without running on every core
+STUDENT_PYTEST_INI = """[pytest]
+testpaths = tests
+pythonpath = .
+addopts = -p no:cacheprovider
+markers =
+    slow: long property suites, left out of the quick loop with -m "not slow"
+    xdist_group: the worker a test runs in, where pytest-xdist runs the tests (set by conftest.py)
+"""
+
+
 def build(out: Path, upto: int | None = None) -> Path:
     """Write the release of lessons 1 to ``upto`` (default: all) into the new folder ``out``."""
     out = Path(out)
@@ -117,8 +128,9 @@ def build(out: Path, upto: int | None = None) -> Path:
     (out / "tests").mkdir(parents=True)
     shutil.copyfile(REPO / "tests" / "test_checks.py", out / "tests" / "test_checks.py")
     (out / "tests" / "__init__.py").write_text("")
-    for name in ("conftest.py", "pytest.ini", "requirements.txt", ".gitignore"):
+    for name in ("conftest.py", "requirements.txt", ".gitignore"):
         shutil.copyfile(REPO / name, out / name)
+    (out / "pytest.ini").write_text(STUDENT_PYTEST_INI)  # one process: students need no pytest-xdist
     (out / "README.md").write_text(README.format(table=_table(chosen), last=chosen[-1].number))
     return out
 
