@@ -10,6 +10,7 @@ unattempted; other files are ignored. Without ``SUBMISSIONS`` the demo class is 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import shutil
@@ -87,14 +88,16 @@ def select_checks(only: tuple | None = None):
     return [c for c in all_checks() if only is None or c.exercise in only]
 
 
-def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: str = "best") -> dict:
+def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: "str | jail.Sandbox" = "best") -> dict:
     """Grade one submission in isolation; write its results.json (rewritten after every check,
     so a crash leaves valid partial results) and feedback.md. Returns its gradebook row (plain
     data). ``only``: grade just these exercises (for quick runs). ``results_path``: where the
-    results go (default ``out/student/results.json``). ``sandbox``: see ``grader.sandbox.jail.choose``;
-    the level that ran is in the row, results.json and feedback.md."""
+    results go (default ``out/student/results.json``). ``sandbox``: a name for
+    ``grader.sandbox.jail.choose``, or the ``Sandbox`` already chosen; the level that ran is in
+    the row, results.json and feedback.md. A sandbox that cannot start the student's process
+    gives a "grader failure" row and results that say so, never a grade."""
     jail.protect_grader()
-    chosen = jail.choose(sandbox)
+    chosen = sandbox if isinstance(sandbox, jail.Sandbox) else jail.choose(sandbox)
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
     results_file = Path(results_path) if results_path else folder / "results.json"
@@ -102,6 +105,7 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
     checks = select_checks(only)
     numbers = engine.numbering(checks)
     results: list[engine.CheckResult] = []
+    failed = None
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
         files, notes = unpack(path, Path(tmp) / "files")
         target, reference = engine.make_targets(files, isolated=True, call_seconds=call_seconds, memory_mb=memory_mb, sandbox=chosen)
@@ -111,9 +115,15 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
                 report.write_json(results_file, report.gradescope(results, time.perf_counter() - start, complete=False, sandbox=chosen.describe()))
 
             report.write_json(results_file, report.gradescope([], 0.0, complete=False, sandbox=chosen.describe()))
+            target.runner.start()
             engine.run_checks(checks, target, reference, on_result=save, numbers=numbers)
+        except jail.SandboxFailed:
+            pass  # (the runner keeps why)
         finally:
             engine.close_targets(target)  # every process of the student is gone before the final results
+            failed = getattr(target.runner, "start_failure", None)
+    if failed is not None:
+        return _failure_row(student, out, f"the sandbox could not start its process: {failed}", chosen.level, results_file)
     seconds = time.perf_counter() - start
     report.write_json(results_file, report.gradescope(results, seconds, complete=True, sandbox=chosen.describe()))
     figures, figure_note = _figures_or_note(folder, results)
@@ -218,7 +228,8 @@ def _worker_main() -> None:
     if job.get("core") is not None:
         pin_to_one_core(job["core"])
     only = tuple(job["only"]) if job.get("only") else None
-    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=job["sandbox"])
+    chosen = jail.Sandbox(**job["sandbox"])  # chosen (and probed) once, by grade_class
+    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=chosen)
     sys.stdout.write("\nROW " + json.dumps(row) + "\n")
     sys.stdout.flush()
 
@@ -242,14 +253,14 @@ def _row_from(text: str, student: str) -> dict | None:
         return None
 
 
-def _failure_row(student: str, out: Path, why: str, sandbox: str) -> dict:
+def _failure_row(student: str, out: Path, why: str, sandbox: str, results_file: Path | None = None) -> dict:
     """The row, results.json and feedback of a student whose grading could not finish: no
     points, and a message that says so (for the instructor to look at; classmates are unaffected)."""
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
     data = report.gradescope([], 0.0, complete=False, sandbox=sandbox)
     data["output"] = f"The grader could not finish grading this submission ({why}); your instructor will look at it."
-    report.write_json(folder / "results.json", data)
+    report.write_json(results_file or folder / "results.json", data)
     (folder / "feedback.md").write_text(f"# Feedback for {student}\n\nThe grader could not finish grading this submission ({why}). Your instructor will look at it.\n")
     return {"student": student, "total": 0.0, "max": 0.0, "public": 0.0, "hidden": 0.0, "exercises": {}, "status": f"grader failure: {why}", "seconds": 0.0, "sandbox": sandbox}
 
@@ -293,7 +304,7 @@ class _Job:
         return text
 
 
-def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: str = "best", student_seconds: float = STUDENT_SECONDS) -> list[dict]:
+def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: "str | jail.Sandbox" = "best", student_seconds: float = STUDENT_SECONDS) -> list[dict]:
     """Grade every submission, ``workers`` at a time; write the gradebook and the summary.
 
     Each student is graded by a grading process of its own (and its code by a sandboxed process
@@ -311,13 +322,17 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
     found = find_submissions(submissions)
     if not found:
         raise engine.LayoutError(f"{submissions} holds no submission (one folder or .zip per student)")
-    chosen = jail.choose(sandbox)  # refuses here, before any student, when strict cannot be met
+    chosen = sandbox if isinstance(sandbox, jail.Sandbox) else jail.choose(sandbox)  # refuses here, before any student
     if chosen.level == "process":
         progress(f"warning: student code runs without a sandbox ({chosen.note}); it can reach this machine as the grader's own user")
+    elif not chosen.filtered:
+        progress(f"warning: student code runs without a system-call filter ({chosen.note})")
+    if chosen.shares_host_files and chosen.own_uid:  # no namespaces: nothing of the course may be readable by another uid
+        jail.protect(engine.REPO, submissions, out)
     workers = max(1, workers or os.cpu_count() or 1)
     pin = workers == 1 if pin is None else pin
     can_pin = pin and hasattr(os, "sched_setaffinity")
-    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": sandbox}
+    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": dataclasses.asdict(chosen)}
     rows, start, done = [], time.perf_counter(), 0
     waiting = [_Job(student, path) for student, path in found]
     running: list[_Job] = []
