@@ -33,7 +33,7 @@ RUN = """#!/usr/bin/env bash
 set -uo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 python="${AUTOGRADER_PYTHON:-/autograder/venv/bin/python}"
-cd "$(dirname "$0")"
+cd "$root/source"
 "$python" -m grader autograde --root "$root"
 status=$?
 if [ ! -s "$root/results/results.json" ]; then

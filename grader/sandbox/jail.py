@@ -246,6 +246,7 @@ def _probe(sandbox: Sandbox) -> str:
     why = ""
     check = "import numpy, os, sys; assert os.getuid() != 0 or sys.argv[1] == 'caller'; open('probe.py').read()"
     with tempfile.TemporaryDirectory(prefix="grade-probe-") as tmp:
+        os.chmod(tmp, 0o711)  # as a grading process's own temporary folder is
         slot = Slot(sandbox, 1024 * 1024 * 1024, uid=PROBE_UID if sandbox.own_uid else None, cgroups=False)
         root = Path(tmp) / "start"
         (root / "lib").mkdir(parents=True)

@@ -98,10 +98,8 @@ def _library():
 
 def _rule(lib, ctx, action: int, name: str, *conditions: tuple[int, int, int, int]) -> None:
     number = lib.seccomp_syscall_resolve_name(name.encode())
-    if number < 0 and number != -1:  # a pseudo-number: the call does not exist on this architecture
-        return
-    if number == -1:
-        return  # unknown to this libseccomp (a call newer than it): nothing to refuse
+    if number < 0:
+        return  # unknown to this libseccomp, or not a call of this architecture: nothing to refuse
     array = (_ArgCmp * max(1, len(conditions)))(*[_ArgCmp(*c) for c in conditions])
     rc = lib.seccomp_rule_add_array(ctx, action, number, len(conditions), array)
     if rc < 0:
@@ -114,6 +112,21 @@ def program(unix_sockets: bool = True, ipc: bool = True) -> bytes:
     bubblewrap's ``--seccomp`` reads it. ``unix_sockets``: allow new ``AF_UNIX`` sockets (the
     child has a network namespace of its own); ``ipc``: allow SysV IPC and POSIX message queues
     (it has an IPC namespace of its own)."""
+    eperm = _errno(errno.EPERM)
+    rules = [(eperm, name) for name in REFUSED + (() if ipc else IPC)]
+    rules.append((_errno(errno.ENOSYS), "clone3"))
+    for flag in NAMESPACE_FLAGS:
+        rules += [(eperm, "unshare", (0, _CMP_MASKED_EQ, flag, flag)), (eperm, "clone", (0, _CMP_MASKED_EQ, flag, flag))]
+    if unix_sockets:
+        rules.append((_errno(errno.EAFNOSUPPORT), "socket", (0, _CMP_NE, _AF_UNIX, 0)))
+    else:
+        rules.append((_errno(errno.EAFNOSUPPORT), "socket"))
+    return compile_rules(rules)
+
+
+def compile_rules(rules: list[tuple]) -> bytes:
+    """A BPF program that allows every call but those of ``rules``: ``(action, name, *conditions)``
+    with conditions ``(argument, comparison, a, b)`` that must all hold."""
     lib = _library()
     ctx = lib.seccomp_init(_ALLOW)
     if not ctx:
@@ -121,17 +134,8 @@ def program(unix_sockets: bool = True, ipc: bool = True) -> bytes:
     try:
         lib.seccomp_attr_set(ctx, _ATTR_ACT_BADARCH, _errno(errno.ENOSYS))
         lib.seccomp_attr_set(ctx, _ATTR_CTL_NNP, 0)  # loaded by us or bubblewrap, which set it themselves
-        eperm = _errno(errno.EPERM)
-        for name in REFUSED + (() if ipc else IPC):
-            _rule(lib, ctx, eperm, name)
-        _rule(lib, ctx, _errno(errno.ENOSYS), "clone3")
-        for flag in NAMESPACE_FLAGS:
-            _rule(lib, ctx, eperm, "unshare", (0, _CMP_MASKED_EQ, flag, flag))
-            _rule(lib, ctx, eperm, "clone", (0, _CMP_MASKED_EQ, flag, flag))
-        if unix_sockets:
-            _rule(lib, ctx, _errno(errno.EAFNOSUPPORT), "socket", (0, _CMP_NE, _AF_UNIX, 0))
-        else:
-            _rule(lib, ctx, _errno(errno.EAFNOSUPPORT), "socket")
+        for action, name, *conditions in rules:
+            _rule(lib, ctx, action, name, *conditions)
         read_fd, write_fd = os.pipe()
         try:
             rc = lib.seccomp_export_bpf(ctx, write_fd)
