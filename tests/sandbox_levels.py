@@ -33,12 +33,14 @@ REQUIRE = os.environ.get("REQUIRE_SANDBOX") == "1"
 LEVELS = ("namespaces", "uid", "uid-container")
 #: what the launched command's PATH is, per level (no bubblewrap on it but at ``namespaces``)
 HIDDEN_PATH = "/nonexistent-grader-test-path"
+#: where the course copies go: not /tmp, whose path a sandboxed student can make in its own /tmp
+PLACE = "/var/tmp"
 
 
 def course_copy(parent: Path | None = None) -> Path:
     """A copy of the course (grader, solutions, lessons) in folders anyone may read, as a
     course usually lies; returns its folder."""
-    top = Path(parent or tempfile.gettempdir()) / f"grader-course-{uuid.uuid4().hex[:8]}"
+    top = Path(parent or PLACE) / f"grader-course-{uuid.uuid4().hex[:8]}"
     course = top / "course"
     for item in ("grader", "solutions", "lessons", "requirements.txt"):
         source = REPO / item

@@ -59,10 +59,15 @@ def unpack(path: Path, dest: Path) -> tuple[Path, list[str]]:
         for p in sorted(candidates, key=lambda p: len(p.relative_to(path).parts)):
             chosen.setdefault(p.name, p)
         for name, p in chosen.items():
+            if p.is_symlink() or p.parent.is_symlink():  # (as root, a link would hand the student any file: the solutions)
+                notes.append(f"{name} is a symbolic link and was ignored")
+                continue
             if p.stat().st_size > MAX_FILE_BYTES:
                 notes.append(f"{name} is larger than {MAX_FILE_BYTES // 1024} KiB and was ignored")
                 continue
-            shutil.copyfile(p, dest / name)
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as source, open(dest / name, "wb") as copy:
+                shutil.copyfileobj(source, copy)
     else:
         try:
             with zipfile.ZipFile(path) as archive:

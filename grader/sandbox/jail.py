@@ -617,24 +617,44 @@ def _remove_ipc(uid: int) -> None:
                     remove(int(row["shmid" if kind == "shm" else "semid" if kind == "sem" else "msqid"]))
 
 
-def _remove_files(uid: int, folder: str, depth: int = 0) -> None:
-    """(As root, once none of ``uid``'s processes lives.) Remove what ``uid`` owns in ``folder``,
-    and look into the folders there that anyone may write to. Never follows a symbolic link
-    (``rmtree`` works through descriptors)."""
+def _remove_files(uid: int, folder: str | int, depth: int = 0) -> None:
+    """(As root, once none of ``uid``'s processes lives.) Remove what ``uid`` owns in ``folder``
+    (a path, or a descriptor of a folder), and look into the folders there that anyone may write
+    to. Works through descriptors opened without following links, so a link planted by anyone
+    (another student, still running) leads nowhere."""
     try:
-        entries = list(os.scandir(folder))
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW) if isinstance(folder, str) else folder
     except OSError:
         return
-    for entry in entries:
-        with contextlib.suppress(OSError):
-            info = entry.stat(follow_symlinks=False)
-            if info.st_uid == uid:
-                if stat.S_ISDIR(info.st_mode):
-                    shutil.rmtree(entry.path, ignore_errors=True)
+    try:
+        for entry in list(os.scandir(fd)):
+            with contextlib.suppress(OSError):
+                info = os.stat(entry.name, dir_fd=fd, follow_symlinks=False)
+                if info.st_uid == uid:
+                    if stat.S_ISDIR(info.st_mode):
+                        _remove_tree(fd, entry.name)
+                    else:
+                        os.unlink(entry.name, dir_fd=fd)
+                elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002 and depth < 6:
+                    _remove_files(uid, os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd), depth + 1)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(parent_fd: int, name: str) -> None:
+    """Remove the folder ``name`` of ``parent_fd`` and all in it, through descriptors."""
+    fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent_fd)
+    try:
+        for entry in list(os.scandir(fd)):
+            with contextlib.suppress(OSError):
+                if stat.S_ISDIR(os.stat(entry.name, dir_fd=fd, follow_symlinks=False).st_mode):
+                    _remove_tree(fd, entry.name)
                 else:
-                    os.unlink(entry.path)
-            elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002 and depth < 6:
-                _remove_files(uid, entry.path, depth + 1)
+                    os.unlink(entry.name, dir_fd=fd)
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.rmdir(name, dir_fd=parent_fd)
 
 
 def clean_uid(uid: int, files: bool = True) -> None:
