@@ -103,6 +103,8 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
     gives a "grader failure" row and results that say so, never a grade."""
     jail.protect_grader()
     chosen = sandbox if isinstance(sandbox, jail.Sandbox) else jail.choose(sandbox)
+    if chosen.shares_host_files and chosen.own_uid and any(os.stat(p).st_mode & 0o004 for p in (engine.REPO, path, out) if os.path.exists(p)):
+        jail.protect(engine.REPO, path, out)  # (grade_class and autograde have done it already)
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
     results_file = Path(results_path) if results_path else folder / "results.json"

@@ -233,7 +233,6 @@ class _Probe:
 
 
 _PROBE = _Probe()
-PROBE_UID = UID_BASE + UID_SLOTS - 1  # the last uid is the probes', never a student's
 
 
 def _probe(sandbox: Sandbox) -> str:
@@ -247,7 +246,7 @@ def _probe(sandbox: Sandbox) -> str:
     check = "import numpy, os, sys; assert os.getuid() != 0 or sys.argv[1] == 'caller'; open('probe.py').read()"
     with tempfile.TemporaryDirectory(prefix="grade-probe-") as tmp:
         os.chmod(tmp, 0o711)  # as a grading process's own temporary folder is
-        slot = Slot(sandbox, 1024 * 1024 * 1024, uid=PROBE_UID if sandbox.own_uid else None, cgroups=False)
+        slot = Slot(sandbox, 1024 * 1024 * 1024, cgroups=False)  # a uid of its own, claimed as a student's is
         root = Path(tmp) / "start"
         (root / "lib").mkdir(parents=True)
         (root / "work").mkdir()
@@ -345,12 +344,10 @@ class Slot:
     """What one student's processes share while graded: a uid (where the grader is root), a
     cgroup (where the machine has one), and the means to start them and to kill every one."""
 
-    def __init__(self, sandbox: Sandbox, memory_bytes: int, uid: int | None = None, cgroups: bool = True):
+    def __init__(self, sandbox: Sandbox, memory_bytes: int, cgroups: bool = True):
         self.sandbox, self.memory_bytes = sandbox, memory_bytes
         self.uid = self._lock = None  # the unprivileged uid its processes have on the host (None: the grader's)
-        if uid is not None:
-            self.uid = uid
-        elif sandbox.own_uid:
+        if sandbox.own_uid:
             self.uid, self._lock = _claim_uid()
         self.cgroups = _make_cgroups(memory_bytes) if cgroups and _can_switch_uid() else []
         self._bpf = None
@@ -686,7 +683,7 @@ def _claim_uid():
     """A uid no other grading process holds now (a lock file per uid, kept while grading)."""
     folder = Path("/tmp", "grader-uids")  # not TMPDIR: every grading process must see the same locks
     folder.mkdir(mode=0o700, exist_ok=True)
-    for slot in range(UID_SLOTS - 1):  # the last uid is the probe's
+    for slot in range(UID_SLOTS - 1):  # (the last uid is left out: older graders probed with it)
         handle = open(folder / f"{slot}.lock", "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
