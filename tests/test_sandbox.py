@@ -1075,3 +1075,44 @@ def test_the_platform_bundle_runs_student_code_in_the_sandbox(level):
         assert _left_on_host() == []
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- the probe and the child agree
+def test_the_bwrap_found_is_the_bwrap_run(tmp_path, monkeypatch):
+    """bubblewrap found only on the grader's PATH, in a folder the child's PATH (/usr/bin:/bin)
+    does not hold: the child runs it by the absolute path the probe ran, and grades."""
+    real = shutil.which("bwrap")
+    if os.geteuid() != 0 or real is None:
+        if sandbox_levels.REQUIRE:
+            pytest.fail("REQUIRE_SANDBOX=1 and bubblewrap is not here")
+        pytest.skip("needs root and bubblewrap")
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    (bin_ / "bwrap").symlink_to(real)
+    (bin_ / "setpriv").symlink_to(shutil.which("setpriv"))
+    monkeypatch.setenv("PATH", str(bin_))
+    monkeypatch.setattr(jail, "_PROBE", jail._Probe())
+    chosen = jail.choose("namespaces")
+    assert chosen.bwrap == str(bin_ / "bwrap")
+    target, reference = engine.make_targets(engine.SOLUTIONS, isolated=True, call_seconds=10, sandbox=chosen)
+    try:
+        results = engine.run_checks(grading.select_checks(("Quadratic",))[:2], target, reference)
+    finally:
+        engine.close_targets(target)
+    assert all(r.status == "passed" for r in results), [r.output for r in results]
+
+
+def test_a_sandbox_that_cannot_start_is_a_grader_failure_not_a_grade(tmp_path):
+    """The sandbox failing for a student is reported as the grader's failure, with why; the
+    student gets no grade (not 0 points with blame), and nothing of its code ran."""
+    if os.geteuid() != 0:
+        pytest.skip("as root")
+    broken = jail.Sandbox("namespaces", as_root=True, bwrap=str(tmp_path / "no-such-bwrap"), setpriv="/usr/bin/setpriv")
+    (tmp_path / "student").mkdir()
+    shutil.copyfile(engine.SOLUTIONS / "landscapes.py", tmp_path / "student" / "landscapes.py")
+    start = time.monotonic()
+    row = grading.grade_one("student", tmp_path / "student", tmp_path / "out", only=("Quadratic",), sandbox=broken)
+    assert time.monotonic() - start < 60
+    assert row["status"].startswith("grader failure: the sandbox could not start its process") and "no-such-bwrap" in row["status"], row
+    data = json.loads((tmp_path / "out" / "student" / "results.json").read_text())
+    assert "could not finish grading" in data["output"] and data["tests"] == []

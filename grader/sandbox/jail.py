@@ -302,7 +302,8 @@ def choose(requested: str = "best") -> Sandbox:
     if requested in ("best", "strict", "namespaces"):
         why = _namespaces_why(root, filtered)
         if not why:
-            return Sandbox("namespaces", "; ".join(notes), as_root=root, bwrap=shutil.which("bwrap"), setpriv=shutil.which("setpriv") if root else None, filtered=filtered)
+            bwrap, setpriv = _found()
+            return Sandbox("namespaces", "; ".join(notes), as_root=root, bwrap=bwrap, setpriv=setpriv if root else None, filtered=filtered)
         notes.append(f"no bubblewrap: {why}")
         if requested == "namespaces":
             raise SandboxUnavailable(notes[-1])
@@ -327,16 +328,22 @@ def choose(requested: str = "best") -> Sandbox:
     return Sandbox("process", "; ".join(notes), filtered=filtered and _probe(Sandbox("process", filtered=True)) == "")
 
 
+def _found() -> tuple[str | None, str | None]:
+    """The absolute paths of ``bwrap`` and ``setpriv`` on the grader's PATH (setpriv resolved:
+    it runs inside bubblewrap, where only the system's folders are)."""
+    setpriv = shutil.which("setpriv")
+    return shutil.which("bwrap"), setpriv and os.path.realpath(setpriv)
+
+
 def _namespaces_why(root: bool, filtered: bool) -> str:
     if not sys.platform.startswith("linux"):
         return "not Linux"
-    bwrap = shutil.which("bwrap")
+    bwrap, setpriv = _found()
     if bwrap is None:
         return "bubblewrap (bwrap) is not installed (apt-get install bubblewrap)"
-    setpriv = shutil.which("setpriv") if root else None
     if root and setpriv is None:
         return "setpriv (util-linux) is not installed"
-    return _probe(Sandbox("namespaces", as_root=root, bwrap=bwrap, setpriv=setpriv, filtered=filtered))
+    return _probe(Sandbox("namespaces", as_root=root, bwrap=bwrap, setpriv=setpriv if root else None, filtered=filtered))
 
 
 # ----------------------------------------------------------------------------- one student's slot
