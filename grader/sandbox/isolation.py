@@ -85,14 +85,23 @@ class IsolatedRunner:
         self._proc = self._scratch = None
         self.starts = 0
         self.start_failure: str | None = None  # why the sandbox could not start the student's process
+        self._retried = False
         self._broken: dict[str, dict] = {}  # subject -> the answer of the request that hung or crashed
 
     # ------------------------------------------------------------------ the child
     def start(self) -> None:
-        """Start the student's process now (``jail.SandboxFailed`` if the sandbox cannot)."""
+        """Start the student's process now, if it is not running (``jail.SandboxFailed`` if the
+        sandbox cannot, twice in a row: a passing hiccup of the machine is not a failure)."""
         if self._proc is None or self._proc.poll() is not None:
             self._stop()
-            self._start()
+            try:
+                self._start()
+            except jail.SandboxFailed:
+                if self.start_failure is None or self._retried:
+                    raise
+                self._retried, self.start_failure = True, None
+                self._stop()
+                self._start()
 
     def _start(self) -> None:
         """A fresh scratch folder (never one a previous process of the student could change),
@@ -132,7 +141,8 @@ class IsolatedRunner:
             if not (isinstance(ready, dict) and ready.get("op") == "ready"):
                 raise ProtocolError("no ready frame")
         except (TimeoutError, EOFError, OSError, ProtocolError) as exc:
-            code = self._stop()
+            code = self._proc.poll()
+            code = f"{self._stop()}, still running" if code is None else code
             log.seek(0)
             self._fail(f"the {self.sandbox.level} sandbox could not start the student's process (exit {code}, {type(exc).__name__}): {log.read(2000).decode(errors='replace').strip()[-600:]}")
         finally:
