@@ -52,6 +52,9 @@ class Plan:
 
     def __post_init__(self):
         s = self.steps
+        # /tmp first: the Python environment may itself live under /tmp (a CI's virtual
+        # environment), and a later tmpfs would hide it (bubblewrap's level does the same)
+        s.append(("tmpfs", "/tmp", f"size={self.tmp_bytes},mode=0700,uid={self.uid},gid={self.uid}"))
         s.append(("bind", "/usr", "/usr"))
         for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
             if os.path.islink(top):
@@ -66,7 +69,6 @@ class Plan:
                 s.append(("bind", path, path))
         s.append(("bind", self.lib, "/sandbox/lib"))
         s.append(("bind", self.work, "/sandbox/work"))
-        s.append(("tmpfs", "/tmp", f"size={self.tmp_bytes},mode=0700,uid={self.uid},gid={self.uid}"))
         s.append(("tmpfs", "/dev", "size=65536,mode=0755"))
         for name in DEVICES:
             s.append(("device", f"/dev/{name}", f"/dev/{name}"))
