@@ -354,6 +354,7 @@ class Slot:
     def __init__(self, sandbox: Sandbox, memory_bytes: int, cgroups: bool = True):
         self.sandbox, self.memory_bytes = sandbox, memory_bytes
         self.uid = self._lock = None  # the unprivileged uid its processes have on the host (None: the grader's)
+        self._closed = False
         if sandbox.own_uid:
             self.uid, self._lock = _claim_uid()
         self.cgroups = _make_cgroups(memory_bytes) if cgroups and _can_switch_uid() else []
@@ -489,6 +490,8 @@ class Slot:
 
     def kill_all(self) -> None:
         """Kill every process of this student: through its cgroup, and as its uid (kill(-1))."""
+        if self._closed:
+            return  # the uid is no longer this slot's
         for _ in range(20):
             pids = self._cgroup_pids()
             for pid in pids:
@@ -509,13 +512,17 @@ class Slot:
     def close(self) -> None:
         """Kill every process of the student, then remove what its uid leaves behind: kernel
         keys, SysV IPC objects and (where it shared the host's files) its files in the shared
-        folders. Returns once all of that is gone."""
+        folders. Returns once all of that is gone. Once only: the uid is then free for another
+        grading process's student, which a second sweep (a late ``__del__``) would kill."""
+        if self._closed:
+            return
         self.kill_all()
         if self.uid is not None:
             clean_uid(self.uid, files=self.sandbox.shares_host_files)
         for path in self.cgroups:
             with contextlib.suppress(OSError):
                 os.rmdir(path)
+        self._closed = True
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 self._lock.close()
