@@ -838,7 +838,7 @@ def test_no_attacker_earns_a_point_and_every_control_gets_full_marks(attacked):
     rows = attacked["rows"]
     possible = sum(c.points for c in grading.select_checks(SUBSET))
     for control in CONTROLS:
-        assert rows[control]["total"] == possible, (control, rows[control])
+        assert rows[control]["total"] == possible, (control, rows[control]["status"], rows[control])
     earned = {s: r["total"] for s, r in rows.items() if s not in CONTROLS and r["total"] > 0}
     assert not earned, earned
     failures = {s: r["status"] for s, r in rows.items() if "failure" in r["status"]}

@@ -52,8 +52,10 @@ from pathlib import Path
 from . import namespace, seccomp
 
 LEVELS = ("namespaces", "uid", "process")
-#: the unprivileged uids (and gids) handed to students graded at the same time, one each
-UID_BASE, UID_SLOTS = 61000, 256
+#: the unprivileged uids (and gids) handed to students graded at the same time, one each. Not
+#: 61000 on, which graders before issue 21 used: they swept a uid again after releasing it, so
+#: on a machine where one still runs, it could kill a student of ours that had claimed the uid
+UID_BASE, UID_SLOTS = 62000, 256
 #: limits per student
 FILE_BYTES = 64 * 1024 * 1024  # RLIMIT_FSIZE: the largest file it may write
 OPEN_FILES = 256  # RLIMIT_NOFILE
@@ -695,7 +697,7 @@ def cpu_of(pid: int) -> float | None:
 
 def _claim_uid():
     """A uid no other grading process holds now (a lock file per uid, kept while grading)."""
-    folder = Path("/tmp", "grader-uids")  # not TMPDIR: every grading process must see the same locks
+    folder = Path("/tmp", f"grader-uids-{UID_BASE}")  # not TMPDIR: every grading process must see the same locks
     folder.mkdir(mode=0o700, exist_ok=True)
     for slot in range(UID_SLOTS - 1):  # (the last uid is left out: older graders probed with it)
         handle = open(folder / f"{slot}.lock", "w")
