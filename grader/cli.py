@@ -145,13 +145,12 @@ def cmd_autograde(args) -> int:
     except jail.SandboxUnavailable as exc:
         print(f"grader: --sandbox {args.sandbox}: {exc}", file=sys.stderr)
         return 2
-    if chosen.level == "uid":  # no namespaces to hide the course: make it unreadable to the student's uid
-        for path in (engine.REPO, results):
-            os.chmod(path, os.stat(path).st_mode & ~0o007)
+    if chosen.shares_host_files and chosen.own_uid:  # no namespaces to hide the course: unreadable to the student's uid
+        jail.protect(engine.REPO, submission, results)
     print(f"sandbox: {chosen.describe()}")
     grading.pin_to_one_core()  # this process and the student's share one core: faster round trips
     with tempfile.TemporaryDirectory(prefix="autograde-") as tmp:
-        row = grading.grade_one("submission", submission, Path(tmp), call_seconds=args.call_seconds, memory_mb=args.memory_mb, results_path=results / "results.json", sandbox=args.sandbox, assignments=assignments, platform=args.platform)
+        row = grading.grade_one("submission", submission, Path(tmp), call_seconds=args.call_seconds, memory_mb=args.memory_mb, results_path=results / "results.json", sandbox=chosen, assignments=assignments, platform=args.platform)
     print(f"graded: {row['total']:g} / {row['max']:g} ({row['status']})")
     return 0
 

@@ -80,8 +80,13 @@ if ! "$python" -m venv "$venv"; then
 fi
 "$venv/bin/python" -m pip install --quiet -r "$source_dir/requirements.txt"
 # The sandbox for student code (namespaces); without it the grader falls back to a uid of its own.
+# The sandbox: bubblewrap (namespaces, where the container allows them) and libseccomp (the system-call
+# filter at every level; Ubuntu's apt depends on it, so it is nearly always there already).
 if ! command -v bwrap >/dev/null 2>&1; then
   { has_apt && apt-get install -y -q bubblewrap; } || echo "setup.sh: bubblewrap not installed: student code will run under a uid of its own, without namespaces"
+fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2'; then
+  { has_apt && apt-get install -y -q libseccomp2; } || echo "setup.sh: libseccomp2 not installed: student code will run without a system-call filter"
 fi
 echo "setup.sh: done"
 """

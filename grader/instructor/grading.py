@@ -11,6 +11,7 @@ unattempted; other files are ignored. Without ``SUBMISSIONS`` the demo class is 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import shutil
@@ -64,10 +65,15 @@ def unpack(path: Path, dest: Path, assignments=None) -> tuple[Path, list[str]]:
         for p in sorted(candidates, key=lambda p: len(p.relative_to(path).parts)):
             chosen.setdefault(p.name, p)
         for name, p in chosen.items():
+            if p.is_symlink() or p.parent.is_symlink():  # (as root, a link would hand the student any file: the solutions)
+                notes.append(f"{name} is a symbolic link and was ignored")
+                continue
             if p.stat().st_size > MAX_FILE_BYTES:
                 notes.append(f"{name} is larger than {MAX_FILE_BYTES // 1024} KiB and was ignored")
                 continue
-            shutil.copyfile(p, dest / name)
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as source, open(dest / name, "wb") as copy:
+                shutil.copyfileobj(source, copy)
     else:
         try:
             with zipfile.ZipFile(path) as archive:
@@ -103,16 +109,22 @@ def title_of(assignments) -> str:
     return "Assignments " + ", ".join(str(a.number) for a in chosen)
 
 
-def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: str = "best", assignments=None, platform: str = "gradescope") -> dict:
+
+
+def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, memory_mb: int | None = None, only: tuple | None = None, results_path: Path | None = None, sandbox: "str | jail.Sandbox" = "best", assignments=None, platform: str = "gradescope") -> dict:
     """Grade one submission in isolation; write its results.json (rewritten after every check,
     so a crash leaves valid partial results) and feedback.md. Returns its gradebook row (plain
     data). ``assignments``: grade these assignments only (``grader.course``; default all): their
     checks, their files. ``only``: grade just these exercises (for quick runs). ``results_path``:
     where the results go (default ``out/student/results.json``), in ``platform``'s format
-    (``gradescope`` or ``prairielearn``). ``sandbox``: see ``grader.sandbox.jail.choose``; the level
-    that ran is in the row, results.json and feedback.md."""
+    (``gradescope`` or ``prairielearn``). ``sandbox``: a name for ``grader.sandbox.jail.choose``,
+    or the ``Sandbox`` already chosen; the level that ran is in the row, results.json and
+    feedback.md. A sandbox that cannot start the student's process gives a "grader failure" row
+    and results that say so, never a grade."""
     jail.protect_grader()
-    chosen = jail.choose(sandbox)
+    chosen = sandbox if isinstance(sandbox, jail.Sandbox) else jail.choose(sandbox)
+    if chosen.shares_host_files and chosen.own_uid and any(os.stat(p).st_mode & 0o004 for p in (engine.REPO, path, out) if os.path.exists(p)):
+        jail.protect(engine.REPO, path, out)  # (grade_class and autograde have done it already)
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
     results_file = Path(results_path) if results_path else folder / "results.json"
@@ -121,6 +133,7 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
     numbers = engine.numbering(checks)
     results: list[engine.CheckResult] = []
     fmt, title = report.FORMATS[platform], title_of(assignments)
+    failed = None
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
         files, notes = unpack(path, Path(tmp) / "files", assignments)
         target, reference = engine.make_targets(files, isolated=True, call_seconds=call_seconds, memory_mb=memory_mb, sandbox=chosen)
@@ -130,9 +143,15 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
                 report.write_json(results_file, fmt(results, time.perf_counter() - start, complete=False, sandbox=chosen.describe(), title=title))
 
             report.write_json(results_file, fmt([], 0.0, complete=False, sandbox=chosen.describe(), title=title))
+            target.runner.start()
             engine.run_checks(checks, target, reference, on_result=save, numbers=numbers)
+        except jail.SandboxFailed:
+            pass  # (the runner keeps why)
         finally:
             engine.close_targets(target)  # every process of the student is gone before the final results
+            failed = getattr(target.runner, "start_failure", None)
+    if failed is not None:
+        return _failure_row(student, out, f"the sandbox could not start its process: {failed}", chosen.level, results_file, platform)
     seconds = time.perf_counter() - start
     report.write_json(results_file, fmt(results, seconds, complete=True, sandbox=chosen.describe(), title=title))
     figures, figure_note = _figures_or_note(folder, results)
@@ -242,7 +261,8 @@ def _worker_main() -> None:
         pin_to_one_core(job["core"])
     only = tuple(job["only"]) if job.get("only") else None
     assignments = course.select(",".join(str(n) for n in job["assignments"])) if job.get("assignments") else None
-    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=job["sandbox"], assignments=assignments)
+    chosen = jail.Sandbox(**job["sandbox"])  # chosen (and probed) once, by grade_class
+    row = grade_one(job["student"], Path(job["path"]), Path(job["out"]), job["call_seconds"], job["memory_mb"], only, sandbox=chosen, assignments=assignments)
     sys.stdout.write("\nROW " + json.dumps(row) + "\n")
     sys.stdout.flush()
 
@@ -267,14 +287,18 @@ def _row_from(text: str, student: str) -> dict | None:
         return None
 
 
-def _failure_row(student: str, out: Path, why: str, sandbox: str) -> dict:
+def _failure_row(student: str, out: Path, why: str, sandbox: str, results_file: Path | None = None, platform: str = "gradescope") -> dict:
     """The row, results.json and feedback of a student whose grading could not finish: no
-    points, and a message that says so (for the instructor to look at; classmates are unaffected)."""
+    points, and a message that says so (for the instructor to look at; classmates are unaffected).
+    On PrairieLearn the submission is marked not gradable, so it costs the student no attempt."""
     folder = Path(out) / student
     folder.mkdir(parents=True, exist_ok=True)
-    data = report.gradescope([], 0.0, complete=False, sandbox=sandbox)
-    data["output"] = f"The grader could not finish grading this submission ({why}); your instructor will look at it."
-    report.write_json(folder / "results.json", data)
+    if platform == "prairielearn":
+        data = {"gradable": False, "score": 0.0, "message": f"The grader could not finish grading this submission ({why}). It was not graded and costs no attempt; your instructor will look at it."}
+    else:
+        data = report.gradescope([], 0.0, complete=False, sandbox=sandbox)
+        data["output"] = f"The grader could not finish grading this submission ({why}); your instructor will look at it."
+    report.write_json(results_file or folder / "results.json", data)
     (folder / "feedback.md").write_text(f"# Feedback for {student}\n\nThe grader could not finish grading this submission ({why}). Your instructor will look at it.\n")
     return {"student": student, "total": 0.0, "max": 0.0, "public": 0.0, "hidden": 0.0, "exercises": {}, "assignments": {}, "status": f"grader failure: {why}", "seconds": 0.0, "sandbox": sandbox}
 
@@ -318,7 +342,7 @@ class _Job:
         return text
 
 
-def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: str = "best", student_seconds: float = STUDENT_SECONDS, assignments=None) -> list[dict]:
+def grade_class(submissions: Path, out: Path, workers: int | None = None, call_seconds: float = 20.0, memory_mb: int | None = None, progress=print, only: tuple | None = None, pin: bool | None = None, sandbox: "str | jail.Sandbox" = "best", student_seconds: float = STUDENT_SECONDS, assignments=None) -> list[dict]:
     """Grade every submission, ``workers`` at a time; write the gradebook and the summary.
     ``assignments``: grade these assignments only (``grader.course``; default all), so that lessons
     not handed in yet never count against the ones that are.
@@ -338,13 +362,17 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, call_s
     found = find_submissions(submissions)
     if not found:
         raise engine.LayoutError(f"{submissions} holds no submission (one folder or .zip per student)")
-    chosen = jail.choose(sandbox)  # refuses here, before any student, when strict cannot be met
+    chosen = sandbox if isinstance(sandbox, jail.Sandbox) else jail.choose(sandbox)  # refuses here, before any student
     if chosen.level == "process":
         progress(f"warning: student code runs without a sandbox ({chosen.note}); it can reach this machine as the grader's own user")
+    elif not chosen.filtered:
+        progress(f"warning: student code runs without a system-call filter ({chosen.note})")
+    if chosen.shares_host_files and chosen.own_uid:  # no namespaces: nothing of the course may be readable by another uid
+        jail.protect(engine.REPO, submissions, out)
     workers = max(1, workers or os.cpu_count() or 1)
     pin = workers == 1 if pin is None else pin
     can_pin = pin and hasattr(os, "sched_setaffinity")
-    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": sandbox, "assignments": [a.number for a in assignments] if assignments else None}
+    job = {"out": str(out), "call_seconds": call_seconds, "memory_mb": memory_mb, "only": list(only) if only else None, "sandbox": dataclasses.asdict(chosen), "assignments": [a.number for a in assignments] if assignments else None}
     rows, start, done = [], time.perf_counter(), 0
     waiting = [_Job(student, path) for student, path in found]
     running: list[_Job] = []

@@ -39,6 +39,8 @@ from .runner import SUBMITTED, SUPPORT_MODULES, WALL_FACTOR, Runner, rows_of, ti
 
 WORKER_FILES = ("protocol.py", "runner.py", "worker.py")
 DEFAULT_MEMORY_MB = 1024
+#: wall seconds a new child has to say it is ready (Python and NumPy started in the sandbox)
+START_SECONDS = 60.0
 #: the most numbers one landscape evaluation may ask of the grader (the largest batch a check
 #: runs is 4000 points in 2-D, or one point in 1000-D): more would spend the grader's time
 MAX_CALLBACK_VALUES = 200_000
@@ -79,64 +81,102 @@ class IsolatedRunner:
     def __init__(self, submission: Path, reference: Runner, given: Path, call_seconds: float = 20.0, memory_mb: int = DEFAULT_MEMORY_MB, sandbox: jail.Sandbox | None = None):
         self.reference, self.call_seconds, self.memory_mb = reference, call_seconds, memory_mb
         self.sandbox = sandbox or jail.choose("best")
-        self.folder = Path(submission).resolve()
-        self._root = Path(tempfile.mkdtemp(prefix="grade-"))
-        prepare_sandbox(self.folder, given, self._root)
+        self.folder, self.given = Path(submission).resolve(), Path(given)
         self.slot = jail.Slot(self.sandbox, memory_mb * 1024 * 1024)
-        self.slot.own(self._root)
-        self._proc = None
+        self._proc = self._scratch = None
         self.starts = 0
+        self.start_failure: str | None = None  # why the sandbox could not start the student's process
+        self._retried = False
         self._broken: dict[str, dict] = {}  # subject -> the answer of the request that hung or crashed
 
     # ------------------------------------------------------------------ the child
+    def start(self) -> None:
+        """Start the student's process now, if it is not running (``jail.SandboxFailed`` if the
+        sandbox cannot, twice in a row: a passing hiccup of the machine is not a failure)."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._stop()
+            try:
+                self._start()
+            except jail.SandboxFailed:
+                if self.start_failure is None or self._retried:
+                    raise
+                self._retried, self.start_failure = True, None
+                self._stop()
+                self._start()
+
     def _start(self) -> None:
+        """A fresh scratch folder (never one a previous process of the student could change),
+        the child in its sandbox, and its first frame ("ready", sent before any student code
+        runs): a child that cannot get that far is the sandbox's failure, not the student's."""
+        if self.start_failure is not None:
+            raise jail.SandboxFailed(self.start_failure)
+        self._scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+        prepare_sandbox(self.folder, self.given, self._scratch)
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        lib, work = self._root / "lib", self._root / "work"
-        inside = self.sandbox.level == "namespaces"
-        lib_seen, work_seen = ("/sandbox/lib", "/sandbox/work") if inside else (str(lib), str(work))
+        seen = self.slot.seen()
+        lib_seen, work_seen = seen if seen else (str(self._scratch / "lib"), str(self._scratch / "work"))
         boot = f"import sys; sys.path.insert(0, {lib_seen!r}); from _gradeworker.worker import main; main({to_child_r}, {from_child_w}, {work_seen!r}, {max(self.call_seconds - 2.0, 1.0)!r})"
-        home = "/tmp" if inside else str(work)
-        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+        env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
         for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # some processors need these (see the machine notes)
             if key in os.environ:
                 env[key] = os.environ[key]
-        command = [sys.executable, "-I", "-B", "-c", boot]
-        if inside:
-            drop_to = self.slot.uid if self.sandbox.as_root else None
-            command = jail.bwrap_args(lib, work, drop_to) + ["--clearenv"] + [a for k, v in env.items() for a in ("--setenv", k, v)] + jail.setpriv_prefix(drop_to) + command
-        self._proc = subprocess.Popen(
-            command,
-            cwd=work if not inside else "/", env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(to_child_r, from_child_w), preexec_fn=self.slot.enter, close_fds=True,
-        )
+        log = tempfile.TemporaryFile()  # the sandbox's own errors, until the child says it is ready
+        try:
+            self._proc = self.slot.start(self._scratch, [sys.executable, "-I", "-B", "-c", boot], env, pass_fds=(to_child_r, from_child_w), stderr=log)
+        except jail.SandboxFailed as exc:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            log.seek(0)
+            self._fail(f"{exc} {log.read(2000).decode(errors='replace').strip()}")
+        finally:
+            if self._proc is None:
+                log.close()
         os.close(to_child_r)
         os.close(from_child_w)
         os.set_blocking(to_child_w, False)  # a child that stops reading cannot block the grader's writes
         self._to, self._from = to_child_w, from_child_r
         self.starts += 1
+        try:
+            ready = self._read(time.monotonic() + START_SECONDS, None)
+            if not (isinstance(ready, dict) and ready.get("op") == "ready"):
+                raise ProtocolError("no ready frame")
+        except (TimeoutError, EOFError, OSError, ProtocolError) as exc:
+            code = self._proc.poll()
+            code = f"{self._stop()}, still running" if code is None else code
+            log.seek(0)
+            self._fail(f"the {self.sandbox.level} sandbox could not start the student's process (exit {code}, {type(exc).__name__}): {log.read(2000).decode(errors='replace').strip()[-600:]}")
+        finally:
+            log.close()
+
+    def _fail(self, why: str) -> None:
+        self.start_failure = why
+        raise jail.SandboxFailed(why)
 
     def _stop(self) -> int | None:
-        if self._proc is None:
-            return None
-        for fd in (self._to, self._from):
+        """Stop the child and every process of the student, then remove its scratch folder."""
+        code = None
+        if self._proc is not None:
+            for fd in (self._to, self._from):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
             try:
-                os.close(fd)
-            except OSError:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        code = self._proc.wait()
-        self._proc = None
-        self.slot.kill_all()  # whatever it started outside its process group (daemons) goes too
+            code = self._proc.wait()
+            self._proc = None
+            self.slot.kill_all()  # whatever it started outside its process group (daemons) goes too
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
         return code
 
     def close(self) -> None:
         self._stop()
         self.slot.close()
-        shutil.rmtree(self._root, ignore_errors=True)
 
     def __del__(self):
         try:
@@ -207,9 +247,7 @@ class IsolatedRunner:
     def _handle(self, request: dict) -> dict:
         request = {k: (dict(v) if isinstance(v, dict) else v) for k, v in request.items()}
         built = self._landscapes(request)
-        if self._proc is None or self._proc.poll() is not None:
-            self._stop()
-            self._start()
+        self.start()
         cpu_start = self._cpu()  # the limit is CPU time; the wall deadline only catches a child that blocks
         deadline = time.monotonic() + (WALL_FACTOR if cpu_start is not None else 1.0) * self.call_seconds
         starts = request.get("starts") or [None]

@@ -50,8 +50,19 @@ class RemoteReference:
 
 
 def main(fd_in: int, fd_out: int, folder: str, call_seconds: float) -> None:
+    """Answer requests until the grader closes the pipe. The first frame says "ready": the
+    sandbox started and nothing of the student's has run yet (the grader tells a sandbox that
+    failed from a submission that did); then stdout and stderr, which held the sandbox's own
+    errors until now, go to /dev/null."""
+    import os
+
     channel = (fd_in, fd_out)
     runner = Runner(folder, reference=RemoteReference(channel), call_seconds=call_seconds)
+    write_frame(fd_out, {"op": "ready"})
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
     while True:
         try:
             request = read_frame(fd_in)
