@@ -69,7 +69,8 @@ class SGD(_Minibatches):
     ``average = a`` (an integer ``>= 0``), ``x_t`` is ``z_t`` while ``t < a`` and from then on the
     running mean of the SGD iterates from ``z_a`` on: ``x_t = (z_a + z_{a+1} + ... + z_t) / (t - a + 1)``
     (``z_0`` is the start, ``z_t`` the SGD iterate after ``t`` steps). Every step moves ``z``, never
-    the average: ``update`` receives the reported ``x`` and returns the new one, and keeps ``z`` in
+    the average: ``update`` receives the reported ``x`` (once averaging has begun, that is the
+    running mean so far, the only place the mean is kept) and returns the new one, and keeps ``z`` in
     ``z_``. The history, ``X_`` and the stopping test are about the reported iterates.
 
     With ``batch_size = N`` every minibatch holds each example once, so the step is the full
@@ -120,18 +121,19 @@ class SGD(_Minibatches):
 class SVRG(_Minibatches):
     """Stochastic variance-reduced gradient (Johnson and Zhang, 2013).
 
-    A *snapshot* ``s`` of the iterate is taken, with its full gradient ``mu = grad L(s)``, at step
+    A *snapshot* ``s`` of the iterate is taken, with its full gradient ``g_s = grad L(s)``, at step
     ``t = 0`` and then every ``inner_steps`` steps (at ``t = 0, m, 2m, ...``, before that step's move;
     each row has its own snapshot). Every step draws a minibatch ``I_t`` (see the module's
     conventions) and moves along the control-variate estimate::
 
-        g = grad_batch(x, I_t) - grad_batch(s, I_t) + mu
+        g = grad_batch(x, I_t) - grad_batch(s, I_t) + g_s
         x <- x - eta * g
 
     Both minibatch gradients use the same ``I_t``. ``g`` is unbiased, and its variance vanishes as
     ``x`` and ``s`` approach the minimum, so a constant ``lr`` converges (linearly, on a strongly
     convex finite sum). At a snapshot step ``x = s`` and ``g = grad L(x)``: the first step is
-    gradient descent's. Cost: ``N`` example gradients per snapshot and ``2 * batch_size`` per step.
+    gradient descent's. Cost: ``N`` example gradients per snapshot and ``2 * batch_size`` per step,
+    snapshot steps included (their two minibatch gradients are equal, but they are computed).
 
     State (reset in ``init_state``): the step count ``t_``, the snapshots ``snapshot_: (n, d)`` and
     their full gradients ``full_grad_: (n, d)``.
