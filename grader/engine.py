@@ -34,6 +34,7 @@ class CheckResult:
     output: str
     seconds: float
     plot: dict | None = None  # what a feedback figure needs, for failed trajectory checks
+    cause: str = ""  # the shared mistake behind a failure ("gate:Adam"); "" when it is the check's own
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if k != "plot"}
@@ -104,14 +105,14 @@ def numbering(checks: list[Check]) -> dict[str, str]:
 def run_check(c: Check, target: Target, reference: Target, number: str = "") -> CheckResult:
     """Run one check and turn its outcome into a result; never raises for the target's faults."""
     start = time.perf_counter()
-    plot = None
+    plot, cause = None, ""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # overflow in a wrong answer is judged, not printed
             c.run(target, reference)
         kind, output = "passed", ""
     except CheckFailed as exc:
-        kind, output, plot = "wrong", str(exc), exc.plot
+        kind, output, plot, cause = "wrong", str(exc), exc.plot, exc.cause
     except StudentError as exc:
         kind, output = exc.kind, exc.message
         if kind in ("error", "timeout", "bad_output"):
@@ -131,6 +132,7 @@ def run_check(c: Check, target: Target, reference: Target, number: str = "") -> 
         output=output,
         seconds=round(time.perf_counter() - start, 3),
         plot=plot,
+        cause=cause,
     )
 
 

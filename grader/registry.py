@@ -22,12 +22,15 @@ class CheckFailed(AssertionError):
     """The target answered, but the answer is wrong. The message says expected, got and why.
 
     ``plot`` may carry what a feedback figure needs: ``{"got": Xs, "want": Xs, "spec": LandscapeSpec}``
-    with histories of shape ``(k+1, n, d)``.
+    with histories of shape ``(k+1, n, d)``. ``cause`` names the one mistake behind the failure when
+    several checks share it (``"gate:Adam"``: Adam's step does not work yet): reports say a cause
+    once, for all the checks it fails.
     """
 
-    def __init__(self, message: str = "", plot: dict | None = None):
+    def __init__(self, message: str = "", plot: dict | None = None, cause: str = ""):
         super().__init__(message)
         self.plot = plot
+        self.cause = cause
 
 
 @dataclass(frozen=True)

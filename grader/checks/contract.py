@@ -84,7 +84,7 @@ def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, ne
     memo = t.memo
     if key in memo:
         if memo[key] is not None:
-            raise CheckFailed(memo[key])
+            raise CheckFailed(memo[key], cause=f"gate:{name}")
         return
     run = {**kwargs, "max_iter": GATE_STEPS, "tol": 0.0, "store_history": True}
     message = None
@@ -116,7 +116,7 @@ def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, ne
         message += f"\n  Hint: {hint}"
     memo[key] = message
     if message is not None:
-        raise CheckFailed(message)
+        raise CheckFailed(message, cause=f"gate:{name}")
 
 
 def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3) -> None:
