@@ -306,3 +306,16 @@ def test_one_assignment_at_a_time_later_lessons_never_count(tmp_path):
     assert "Assignments 1, 2: Graded 1 submissions" in (tmp_path / "out" / "summary.txt").read_text()
     data = json.loads((tmp_path / "out" / "partial" / "results.json").read_text())
     assert [t["name"] for t in data["tests"] if t["visibility"] == "visible"] == [e for a in chosen for e in a.exercises]
+
+
+def test_the_reference_gets_full_marks_on_every_check_in_its_sandbox():
+    """Every check, run against the reference solutions in the sandboxed process the instructor's
+    grading uses: a landscape method or attribute the sandbox does not carry across (a finite
+    sum's grad_batch and n_samples, once) would cost every student those points."""
+    target, reference = engine.make_targets(engine.SOLUTIONS, isolated=True)
+    try:
+        results = engine.run_checks(all_checks(), target, reference)
+    finally:
+        engine.close_targets(target, reference)
+    failed = {r.name: r.output[:200] for r in results if r.status != "passed"}
+    assert not failed, failed

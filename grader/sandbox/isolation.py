@@ -44,7 +44,7 @@ START_SECONDS = 60.0
 #: the most numbers one landscape evaluation may ask of the grader (the largest batch a check
 #: runs is 4000 points in 2-D, or one point in 1000-D): more would spend the grader's time
 MAX_CALLBACK_VALUES = 200_000
-LANDSCAPE_METHODS = ("grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian", "physics_inverse", "loss_y", "grad_y", "hessian_y")
+LANDSCAPE_METHODS = ("grad", "hessian", "residuals", "residual_jacobian", "physics", "physics_jacobian", "physics_inverse", "loss_y", "grad_y", "hessian_y", "grad_batch")
 
 
 def prepare_sandbox(submission: Path, given: Path, root: Path) -> Path:
@@ -216,7 +216,8 @@ class IsolatedRunner:
                 obj = self.reference.reference_landscape({**spec, "count": True})
                 methods = [m for m in LANDSCAPE_METHODS if callable(getattr(obj, m, None)) and m not in spec["hide"]]
                 handle = len(built)
-                spec.update(methods=methods, d=getattr(obj, "d", None), handle=handle)
+                n = getattr(obj, "n_samples", None)  # a finite sum's size (lesson 7): SGD draws its minibatches from it
+                spec.update(methods=methods, d=getattr(obj, "d", None), n_samples=int(n) if isinstance(n, (int, np.integer)) else None, handle=handle)
                 built[handle] = obj
         return built
 

@@ -24,6 +24,8 @@ class RemoteLandscape:
         self._channel, self._spec = channel, spec
         self._methods = frozenset(spec.get("methods", ()))
         self.d = spec.get("d")
+        if spec.get("n_samples") is not None:  # only a finite sum has one
+            self.n_samples = spec["n_samples"]
 
     def _ask(self, method, *args):
         write_frame(self._channel[1], {"op": "callback", "handle": self._spec.get("handle"), "method": method, "args": [np.asarray(a, dtype=np.float64) for a in args]})
