@@ -33,10 +33,7 @@ class Failure:
 
 
 def _split_hint(output: str) -> tuple[str, str]:
-    head, sep, tail = output.partition("Hint:")
-    if not sep:
-        return output.strip(), ""
-    return head.strip(), " ".join(tail.split())
+    return report.split_hint(output)
 
 
 class CheckReport:
@@ -85,21 +82,22 @@ class CheckReport:
             f"<tr><td>{esc(e)}</td><td style='text-align:right'>{a:g} / {b:g}</td><td>{'&#10003;' if a == b else ''}</td></tr>"
             for e, (a, b) in self.by_exercise().items()
         )
-        grouped: dict[str, list[Failure]] = {}
-        for f in self.failed:
-            grouped.setdefault(f.exercise, []).append(f)
-        items = ""
-        for exercise, fs in grouped.items():
-            if all(f.kind in ("not_implemented", "missing") for f in fs):  # as the table does: one line, not one per check
-                messages = "<br>".join(esc(m) for m in dict.fromkeys(f.message for f in fs))
-                items += f"<li><b>{esc(exercise)}</b> ({len(fs)} checks waiting): {messages}</li>"
+        shown = [r for r in self.results if r.visibility == "visible" or self.show_hidden]
+        modules = report.module_causes(shown)
+        said = tuple(g.cause for g in modules)
+        items = "".join(f"<li><b>Fix this first</b>: {esc(report._module_line(g, False))}</li>" for g in modules)
+        for exercise, rs in report.by_exercise(self.results).items():
+            mine = [r for r in rs if r.visibility == "visible" or self.show_hidden]
+            hidden = [r for r in rs if r not in mine and r.status != "passed"]
+            if not any(r.status != "passed" for r in rs):
                 continue
-            items += "".join(
-                f"<li><b>{esc(f.name)}</b> [{f.points:g} pt]<pre style='white-space:pre-wrap'>{esc(f.message)}</pre>"
-                + (f"<i>Hint:</i> {esc(f.hint)}" if f.hint else "")
-                + "</li>"
-                for f in fs
-            )
+            body = ""
+            if any(r.status != "passed" for r in mine):  # the same words as the table, each cause once
+                body = f"<pre style='white-space:pre-wrap'>{esc(report.exercise_text(mine, md=False, said=said))}</pre>"
+            if hidden:
+                body += f"<i>Hidden checks failed: {esc(', '.join(r.name for r in hidden))}</i>"
+            earned, possible = sum(r.score for r in rs), sum(r.max_score for r in rs)
+            items += f"<li><b>{esc(exercise)}</b> ({earned:g} / {possible:g}){body}</li>"
         verdict = "every check passed" if self.passed else f"{len(self.failed)} check(s) to fix"
         return (
             f"<div><p><b>{self.score:g} / {self.max_score:g}</b> ({verdict}) &mdash; {esc(str(self.folder))}</p>"

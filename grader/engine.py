@@ -6,6 +6,7 @@ A check passes and earns its points, or fails with a message; nothing the target
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -17,6 +18,8 @@ from .sandbox.runner import Runner, StudentError
 from .target import Target
 
 REPO = Path(__file__).resolve().parent.parent
+#: the messages of a module that does not import, or is not there (``sandbox.runner``)
+_MODULE_DOWN = re.compile(r"could not import (\w+)\.py|(\w+)\.py is missing")
 SOLUTIONS = REPO / "solutions"
 LESSONS = REPO / "lessons"
 
@@ -115,6 +118,9 @@ def run_check(c: Check, target: Target, reference: Target, number: str = "") -> 
         kind, output, plot, cause = "wrong", str(exc), exc.plot, exc.cause
     except StudentError as exc:
         kind, output = exc.kind, exc.message
+        module = _MODULE_DOWN.match(output or "") if kind in ("import", "missing") else None
+        if module:  # the whole module waits on one fix: reports say it once
+            cause = f"{kind}:{module.group(1) or module.group(2)}"
         if kind in ("error", "timeout", "bad_output"):
             output += f"\n  While checking: {c.doc}"
     except Exception as exc:  # a fault in the grader itself: reported, and the run goes on

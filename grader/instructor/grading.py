@@ -155,8 +155,10 @@ def grade_one(student: str, path: Path, out: Path, call_seconds: float = 20.0, m
     seconds = time.perf_counter() - start
     report.write_json(results_file, fmt(results, seconds, complete=True, sandbox=chosen.describe(), title=title))
     figures, figure_note = _figures_or_note(folder, results)
-    notes = notes + ([figure_note] if figure_note else []) + [f"sandbox: {chosen.describe()}"]
-    (folder / "feedback.md").write_text(report.feedback(student, results, notes, figures=figures))
+    # feedback.md goes to the student as it is: the grading machine's folders and the sandbox's
+    # workings stay in grader-notes.txt, for the instructor
+    (folder / "feedback.md").write_text(report.feedback(student, results, notes, figures=figures, private=(tmp, engine.REPO)))
+    (folder / "grader-notes.txt").write_text("\n".join([f"sandbox: {chosen.describe()}", f"graded in {seconds:.1f} s"] + ([figure_note] if figure_note else [])) + "\n")
     by_exercise, by_assignment = {}, {}
     for r in results:
         by_exercise[r.exercise] = by_exercise.get(r.exercise, 0.0) + r.score

@@ -229,7 +229,7 @@ class Runner:
         if name not in self._modules:
             path = self.folder / f"{name}.py"
             if not path.exists():
-                self._modules[name] = StudentError("missing", f"{path.name} is missing from {self.folder}", name)
+                self._modules[name] = StudentError("missing", f"{path.name} is missing from the folder graded", name)
             else:
                 try:
                     self._modules[name] = self._guarded(f"{name}.py", lambda: importlib.import_module(f"{self.alias}.{name}"))
