@@ -82,7 +82,7 @@ LANDSCAPES = {
     "GaussianWells": (
         wells_cases,
         "differentiate exp(-|D|^2 / w^2) by the chain rule: mind the factor the square brings down, "
-        "the sign, and the power of w_p in the denominator",
+        "the sign, the power of w_p in the denominator, and each well's depth c_p (the weighted wells carry it)",
         "use the product rule on (weighted well) x (its inner derivative), and keep the width convention "
         "(w^2, no 2, in the exponent), which the notebook's Hessian did not; "
         "the offset term is an outer product, (d, d) per point, not the inner product",
