@@ -58,11 +58,19 @@ def _factor_names(ratio: float, params: dict) -> tuple[list[str], list[str]]:
     names: ``"lr"``, ``"1 - momentum"``, ``"2"``. A ratio ``c`` names factors applied once too
     often; ``1 / c`` names factors missing."""
     candidates = [(value, words) for value, words in _NUMBERS]
+    complements = []  # 1 - p and its square root, for p in (0, 1): the weights of averages and their corrections
     for name, value in params.items():
-        if value > 0 and not np.isclose(value, 1.0, rtol=1e-6):
+        if value > 0:
             candidates.append((value, name))
         if 0 < value < 1:
-            candidates += [(1.0 - value, f"1 - {name}"), (np.sqrt(1.0 - value), f"sqrt(1 - {name})")]
+            complements += [(1.0 - value, f"1 - {name}", name), (np.sqrt(1.0 - value), f"sqrt(1 - {name})", name)]
+    complements = [c for c in complements if abs(np.log(c[0])) > 1e-3]  # 1 - eps is 1: no factor
+    candidates += [(value, words) for value, words, _ in complements]
+    for i, (a, wa, pa) in enumerate(complements):  # two of them together, as in a pair of bias corrections
+        for b, wb, pb in complements[i + 1:]:
+            if pa != pb:
+                candidates += [(a * b, f"({wa}) * ({wb})"), (a / b, f"({wa}) / ({wb})"), (b / a, f"({wb}) / ({wa})")]
+    candidates = [(value, words) for value, words in candidates if abs(np.log(value)) > 1e-3]  # within 0.1% of 1: no evidence
     much = [words for value, words in candidates if np.isclose(ratio, value, rtol=1e-6)]
     little = [words for value, words in candidates if np.isclose(ratio, 1.0 / value, rtol=1e-6)]
     return much, little
@@ -146,7 +154,7 @@ def path_difference(got: Array, want: Array, tol: float, params: dict | float | 
     if step == 0:
         return "the histories start at different points: Xs_[0] should be X0 itself"
     row = int(rows[0])
-    how = step_difference(got[step, row], want[step, row], got[step - 1, row], params)
+    how = step_difference(got[step, row], want[step, row], got[step - 1, row], params if step == 1 else None)  # a later step's ratio comes from carried state, not from one hyperparameter
     if step == 1:
         when = "in the very first step"
     else:
@@ -176,7 +184,7 @@ def value_difference(got: Array, want: Array, rtol: float = 1e-6) -> str:
             if entries < 2:
                 return (
                     f"at the only entry compared, yours is {c:.6g} times the right value: a single number, which cannot "
-                    "tell a constant factor or a sign from a wrong or missing term (compare your values at a few points of your own)"
+                    "tell a lost factor or a sign from a wrong or missing term (compare your values at a few points of your own)"
                 )
             for factor, words in ((-1.0, "the sign is wrong: yours are minus the right values"), (2.0, "yours are twice the right values (a factor of 2)"), (0.5, "yours are half the right values (a factor of 2 missing)")):
                 if np.isclose(c, factor, rtol=1e-6):

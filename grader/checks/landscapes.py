@@ -58,7 +58,7 @@ LANDSCAPES = {
     "Quadratic": (
         quadratic_cases,
         "the grader's A is not symmetric: write x^T A x as a double sum and differentiate each occurrence "
-        "of x (lesson 1, index notation); with a batch, remember which of X @ M and X @ M.T applies M to every row",
+        "of x (lesson 1, index notation), and keep the linear term's b; with a batch, remember which of X @ M and X @ M.T applies M to every row",
         "the Hessian of a quadratic is constant and must be symmetric even when A is not; "
         "return one copy per row, shape (n, d, d), and do not assume d >= 2",
         [{"A": np.arange(36.0).reshape(6, 6) / 7 - 2, "b": np.linspace(-1, 2, 6)}],
@@ -195,7 +195,8 @@ def rosenbrock_residual_jacobian(t, ref):
         _fail(
             against_differences("Jacobian", J, theirs.method("residuals"), X, second=True),
             "row k of the Jacobian holds the partial derivatives of residual k, in the order of residuals(): "
-            "the d-1 chain terms first, then the d-1 terms a - x_i; each row has at most two nonzero entries",
+            "the d-1 chain terms first, then the d-1 terms a - x_i; each row has at most two nonzero entries; "
+            "use the landscape's a and b (any values), not 1 and 100",
         )
 
     run_property(prop, case=rosenbrock_cases())

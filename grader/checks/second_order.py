@@ -35,7 +35,7 @@ HINTS = {
     "GaussNewton": (
         "follow the docstring's convention: the Gauss-Newton matrix and gradient of half the loss, with mu added to "
         "that matrix. Usual slips: a factor 2 on one side only (the step halves or doubles), an (m, m) matrix where a "
-        "(d, d) one belongs (check which index your einsum sums over), the sign, mu not relative to the trace"
+        "(d, d) one belongs (check which index your einsum sums over), only the diagonal of J^T J where the whole matrix belongs, the sign, mu not relative to the trace"
     ),
 }
 

@@ -279,6 +279,12 @@ def diagnose(got_Xs, want_Xs, candidates: list[dict], tol: float = 1e-7) -> str:
     return ""
 
 
+def with_likely(exc: CheckFailed, likely: str) -> CheckFailed:
+    """``exc`` with a "Likely: ..." line before its hint (the hint stays last), plot and cause kept."""
+    body, sep, tail = str(exc).partition("\n  Hint: ")
+    return CheckFailed(f"{body}\n  Likely: {likely}{sep}{tail}", exc.plot, cause=exc.cause)
+
+
 def same_path_diagnosed(name: str, got, want, what: str, hint: str, candidates: list[dict], tol: float = 1e-9, spec=None, params=None) -> None:
     """``same_path``, with the slip that the first differing step matches named when one does
     (a "Likely:" line before the hint, which stays last)."""
@@ -287,8 +293,7 @@ def same_path_diagnosed(name: str, got, want, what: str, hint: str, candidates: 
     except CheckFailed as exc:
         likely = diagnose(got, want, candidates)
         if likely:
-            body, sep, tail = str(exc).partition("\n  Hint: ")
-            raise CheckFailed(f"{body}\n  Likely: {likely}{sep}{tail}", exc.plot, cause=exc.cause) from None
+            raise with_likely(exc, likely) from None
         raise
 
 
@@ -380,7 +385,7 @@ def sgd_schedule(t, ref):
             same_path("SGD", mine.Xs, want.Xs, _describe("SGD", kwargs, FINITE2), "eta_t = lr, lr / (1 + t / t0) or lr / sqrt(1 + t / t0), with t the steps already taken (0 at the first step)", tol=1e-9, params=kwargs)
         except CheckFailed as exc:
             words = _schedule_words(mine.Xs, want.Xs, kwargs) if mine.Xs.shape == want.Xs.shape else ""
-            raise CheckFailed(f"{exc}\n  Likely: {words}" if words else str(exc)) from None
+            raise (with_likely(exc, words) if words else exc) from None
 
 
 def _averaged(Z, a):
@@ -426,7 +431,7 @@ def sgd_averaging(t, ref):
                         break
                 if not likely and max_gap(mine.Xs[: a + 2], want[: a + 2])[0] < 1e-9:
                     likely = "the first averaged step is right and later ones are not: are the steps taken from the average instead of from the SGD iterate z_, or is the running mean's weight 1 / (t - average + 1)?"
-            raise CheckFailed(f"{exc}\n  Likely: {likely}" if likely else str(exc)) from None
+            raise (with_likely(exc, likely) if likely else exc) from None
 
 
 @check("SGD.reproducible", points=1)
@@ -540,7 +545,7 @@ def svrg_paths(t, ref):
                 first = int(np.flatnonzero(~(gap <= 1e-9))[0])
                 m = kwargs["inner_steps"]
                 if first > 1 and (first - 1) % m == 0:
-                    raise CheckFailed(f"{exc}\n  Likely: the path leaves the reference's at step {first}, the first step after a snapshot is due (t = {first - 1}, a multiple of inner_steps = {m}): is the snapshot, with its full gradient, refreshed every inner_steps steps?", exc.plot) from None
+                    raise with_likely(exc, f"the path leaves the reference's at step {first}, the first step after a snapshot is due (t = {first - 1}, a multiple of inner_steps = {m}): is the snapshot, with its full gradient, refreshed every inner_steps steps?") from None
             raise
 
 
