@@ -46,23 +46,35 @@ DEFAULTS = {
 }
 
 
+#: hyperparameters that never scale a step: seeds, counts, step indices, tolerances
+_NOT_FACTORS = ("random_state", "max_iter", "tol", "average", "memory", "inner_steps", "inner_max_iter", "inner_tol", "max_halvings", "t0")
+
+#: the averaging weights: their complements 1 - w weigh the new term, so a ratio may be one of those
+_WEIGHTS = ("momentum", "decay", "beta1", "beta2")
+
+
 def hyperparameters(name: str | None, given: dict | None) -> dict:
-    """The numeric hyperparameters of a run of optimizer ``name`` with ``given``: its defaults,
-    overridden by ``given`` (booleans and texts left out: they are not factors)."""
+    """The numeric hyperparameters of a run of optimizer ``name`` with ``given`` that may scale a
+    step: its defaults, overridden by ``given`` (booleans, texts, seeds and counts left out)."""
     merged = {**DEFAULTS.get(name or "", {}), **(given or {})}
-    return {k: float(v) for k, v in merged.items() if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) and np.isfinite(v)}
+    return {
+        k: float(v)
+        for k, v in merged.items()
+        if k not in _NOT_FACTORS and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) and np.isfinite(v)
+    }
 
 
 def _factor_names(ratio: float, params: dict) -> tuple[list[str], list[str]]:
     """What a ratio (or its reciprocal) equals to 6 digits: ``(too_much, too_little)``, each a list of
     names: ``"lr"``, ``"1 - momentum"``, ``"2"``. A ratio ``c`` names factors applied once too
-    often; ``1 / c`` names factors missing."""
+    often; ``1 / c`` names factors missing. Candidates: 2 and 4, each hyperparameter, and for the
+    averaging weights ``w`` also ``1 - w``, ``sqrt(1 - w)`` and products or quotients of two of those."""
     candidates = [(value, words) for value, words in _NUMBERS]
     complements = []  # 1 - p and its square root, for p in (0, 1): the weights of averages and their corrections
     for name, value in params.items():
         if value > 0:
             candidates.append((value, name))
-        if 0 < value < 1:
+        if name in _WEIGHTS and 0 < value < 1:
             complements += [(1.0 - value, f"1 - {name}", name), (np.sqrt(1.0 - value), f"sqrt(1 - {name})", name)]
     complements = [c for c in complements if abs(np.log(c[0])) > 1e-3]  # 1 - eps is 1: no factor
     candidates += [(value, words) for value, words, _ in complements]

@@ -61,6 +61,8 @@ def _path(step: float, n: int = 3) -> np.ndarray:
         (0.5, hyperparameters("Momentum", {"lr": 0.1, "momentum": 0.5}), "a factor 2 missing", "is lr"),
         (1 / np.sqrt(0.001), hyperparameters("Adam", {"lr": 0.05}), "factor sqrt(1 - beta2) missing", "beta1"),
         (1.0001, hyperparameters("Langevin", {"lr": 0.1, "noise": 1e-4}), "1.0001 times the reference's length", "noise"),
+        (7.0, hyperparameters("SGD", {"lr": 0.1, "random_state": 7, "average": 7}), "7 times the reference's length", "random_state"),
+        (2.0, hyperparameters("GradientDescent", {"lr": 0.5}), "a factor 2 too many, or a factor lr missing", "1 - lr"),
     ],
 )
 def test_a_ratio_names_every_hyperparameter_with_its_value(ratio, params, says, never):
