@@ -49,10 +49,21 @@ def _compare(t, ref, kwargs: dict, what: str, t0=1.0, mixed: bool = False):
     i = int(bad[0])
     shrink = kwargs.get("shrink", 0.5)
     kinds = []
-    if np.any(want[bad] == 0) and np.any(got[bad][want[bad] == 0] != 0):
+    for param in kwargs:  # a constant ignored: your steps are the reference's with that constant at its default
+        if ref.function("backtracking", ROSENBROCK, *args, shape=(len(X),), **{k: v for k, v in kwargs.items() if k != param}).tolist() == got.tolist():
+            kinds.append(f"your t are exactly those of the default {param}, not {param}={kwargs[param]}: is {param} used (not a hard-coded number)?")
+    zero = bad[(want[bad] == 0) & (got[bad] != 0)]
+    if np.any(slope[zero] >= 0):
         kinds.append("rows with slope >= 0 (not a descent direction) must get t = 0")
+    if np.any(slope[zero] < 0):
+        kinds.append("descent rows that run out of trials (max_halvings) must get t = 0, not their last trial")
     nonzero = bad[(want[bad] > 0) & (got[bad] > 0)]
-    if nonzero.size and np.allclose(got[nonzero], want[nonzero] * shrink):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tries = np.log(got / args[4]) / np.log(shrink)  # how many shrinks each row's t took
+        wanted = np.log(want / args[4]) / np.log(shrink)
+    if nonzero.size > 1 and np.allclose(tries[nonzero], tries[nonzero][0]) and not np.allclose(wanted[nonzero], wanted[nonzero][0]):
+        kinds.append(f"the rows that differ all stopped after {tries[nonzero][0]:.0f} shrink(s), though their first successes come after {int(wanted[nonzero].min())} to {int(wanted[nonzero].max())}: each row's search must stop at its own first success, not when another row's does")
+    elif nonzero.size and np.allclose(got[nonzero], want[nonzero] * shrink):
         kinds.append("every accepted t is one shrink too small: test a trial before shrinking it")
     elif nonzero.size and np.all(got[nonzero] > want[nonzero]):
         kinds.append("you accept trials that do not satisfy the sufficient decrease: check the inequality and the sign of slope")

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import ledger
-from ..diagnose import path_difference
+from ..diagnose import hyperparameters, path_difference
 from ..properties import floats, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec, StudentError
@@ -43,11 +43,12 @@ def confirmed_converged(ref, spec: LandscapeSpec, fit, tol: float):
     return ok if np.ndim(fit.X) > 1 else bool(ok[0])
 
 
-def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spec: LandscapeSpec | None = None, lr: float | None = None) -> None:
+def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spec: LandscapeSpec | None = None, lr: float | None = None, params: dict | None = None) -> None:
     """Fail unless two histories ``(k+1, n, d)`` agree; name the first step and row that differ,
-    and say how they differ (``diagnose.path_difference``; ``lr``, when known, lets it recognize a
-    missing or doubled learning rate). With ``spec`` (the landscape) the failure carries both
-    paths for a feedback figure."""
+    and say how they differ (``diagnose.path_difference``). ``params`` (the hyperparameters of
+    ``got``'s run; ``lr`` alone is a shorthand) and optimizer ``name``'s defaults let it name a
+    ratio of step lengths after a hyperparameter, or after all those that share its value.
+    With ``spec`` (the landscape) the failure carries both paths for a feedback figure."""
     expect(got.shape == want.shape, f"{name}: {what}: history shape {got.shape}, expected {want.shape}\n  Hint: {hint}")
     with np.errstate(invalid="ignore", over="ignore"):
         gap = np.abs(got - want) / (1.0 + np.abs(want))
@@ -57,7 +58,8 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spe
         bad = np.argwhere(gap > tol)[0]
         step, row = int(bad[0]), (int(bad[1]) if got.ndim == 3 else None)
         pick = (step, row) if row is not None else (step,)
-        how = path_difference(got, want, tol, lr)
+        given = {**({} if lr is None else {"lr": lr}), **(params or {})}
+        how = path_difference(got, want, tol, hyperparameters(name, given))
         raise CheckFailed(
             plot=None if spec is None else {"got": got, "want": want, "spec": spec},
             message=f"{name}: {what}: the iterates first differ after {step} step(s)"
@@ -107,7 +109,7 @@ def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, ne
             gap = max_gap(mine.Xs, want.Xs)[0] if mine.Xs.shape == want.Xs.shape else np.inf
         ledger.note(float(gap), GATE_TOL, f"{name}: first {GATE_STEPS} steps on {where}")
         if not gap <= GATE_TOL:
-            how = path_difference(mine.Xs, want.Xs, GATE_TOL, kwargs.get("lr")) if mine.Xs.shape == want.Xs.shape else f"history shape {mine.Xs.shape}, expected {want.Xs.shape}"
+            how = path_difference(mine.Xs, want.Xs, GATE_TOL, hyperparameters(name, kwargs)) if mine.Xs.shape == want.Xs.shape else f"history shape {mine.Xs.shape}, expected {want.Xs.shape}"
             message = (
                 f"{name}: your first {GATE_STEPS} steps on {where} differ from the reference's ({how}); "
                 f"fix the step first (the trajectory checks show how): {needs} awards points only to an optimizer whose steps are right"
@@ -199,7 +201,7 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
             f"n_iter_[0] = {int(fit.n_iter[0])}, converged_[0] = {bool(fit.converged[0])}, and it should stay at {x_star.tolist()}\n"
             "  Hint: keep BaseOptimizer's loop: it freezes a row as soon as its gradient norm is below tol",
         )
-        same_path(name, fit.Xs, want.Xs, "a batch in which one row has stopped from the start", "a stopped row must not change the others: state (velocities, accumulators, matrices, step counts) kept per row, and only the running rows' state updated or used", tol=1e-7, lr=kwargs.get("lr"))
+        same_path(name, fit.Xs, want.Xs, "a batch in which one row has stopped from the start", "a stopped row must not change the others: state (velocities, accumulators, matrices, step counts) kept per row, and only the running rows' state updated or used", tol=1e-7, params=kwargs)
         expect(np.array_equal(fit.n_iter, want.n_iter), f"{name}: with one row stopped from the start, n_iter_ = {fit.n_iter.tolist()}; the reference's: {want.n_iter.tolist()}")
 
     @check(f"{name}.contract.refit", points=1)
@@ -208,7 +210,7 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
         works(t, ref)
         X0 = starts
         first, second = t.fit(name, bowl, X0, X0, max_iter=10, tol=0.0, store_history=True, **kwargs)
-        same_path(name, second.Xs, first.Xs, "a second fit on the same object", "reset all state (velocities, step counts, accumulators, the random generator) in init_state or fit; state created lazily in update survives into the next fit")
+        same_path(name, second.Xs, first.Xs, "a second fit on the same object", "reset all state (velocities, step counts, accumulators, the random generator) in init_state or fit; state created lazily in update survives into the next fit", params=kwargs)
 
     @check(f"{name}.contract.bad_input", points=1)
     def bad_input(t, ref):
@@ -256,7 +258,7 @@ def same_hyperparameters_property(name: str, other: str, name_kwargs: dict, othe
         def prop(X0, lr):
             a = t.fit(name, WELLS, X0, max_iter=20, tol=0.0, store_history=True, lr=lr, **name_kwargs)
             b = ref.fit(other, WELLS, X0, max_iter=20, tol=0.0, store_history=True, lr=lr, **other_kwargs)
-            same_path(name, a.Xs, b.Xs, why, hint)
+            same_path(name, a.Xs, b.Xs, why, hint, params={"lr": lr, **name_kwargs})
 
         run_property(prop, max_examples=15, X0=points(2), lr=floats(0.01, 1.0))
 
@@ -299,4 +301,4 @@ def register_hyperparameters(name: str, kwargs: dict, spec: LandscapeSpec, X0, v
                 raise CheckFailed(f"{name}: changing {param} from {values[0]!r} to {values[1]!r} did not change your path as it changes the reference's: is {param} used (not a hard-coded number or a default)?\n  Hint: {hint}")
             for value in values:
                 mine, want = paths[value]
-                same_path(name, mine, want, f"{name} with {param}={value!r} (and {', '.join(f'{k}={v!r}' for k, v in kwargs.items()) or 'defaults'}) on {spec.name}", f"is {param} used as the docstring says? " + hint, tol=tol, lr={**kwargs, param: value}.get("lr"))
+                same_path(name, mine, want, f"{name} with {param}={value!r} (and {', '.join(f'{k}={v!r}' for k, v in kwargs.items()) or 'defaults'}) on {spec.name}", f"is {param} used as the docstring says? " + hint, tol=tol, params={**kwargs, param: value})

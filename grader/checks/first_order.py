@@ -89,7 +89,7 @@ def _register_paths(name: str) -> None:
             X0 = STARTS if spec is WELLS else np.array([[-1.2, 1.0], [0.0, 2.0], [1.5, 1.5]])
             mine = t.fit(name, spec, X0, max_iter=40, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, spec, X0, max_iter=40, tol=0.0, store_history=True, **kwargs)
-            same_path(name, mine.Xs, want.Xs, _describe(name, spec, kwargs), HINTS[name], spec=spec, lr=kwargs.get("lr"))
+            same_path(name, mine.Xs, want.Xs, _describe(name, spec, kwargs), HINTS[name], spec=spec, params=kwargs)
 
 
 for _name in HINTS:

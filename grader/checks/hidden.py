@@ -44,7 +44,7 @@ def momentum_long(t, ref):
     X0 = np.array([[-1.2, 1.0], [0.0, 2.0]])
     mine = t.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.95, max_iter=300, tol=0.0, store_history=True)
     want = ref.fit("Momentum", ROSENBROCK, X0, lr=1e-3, momentum=0.95, max_iter=300, tol=0.0, store_history=True)
-    same_path("Momentum", mine.Xs, want.Xs, "Momentum(lr=1e-3, momentum=0.95) on Rosenbrock(2)", HINTS["Momentum"], tol=1e-7)
+    same_path("Momentum", mine.Xs, want.Xs, "Momentum(lr=1e-3, momentum=0.95) on Rosenbrock(2)", HINTS["Momentum"], tol=1e-7, params={"lr": 1e-3, "momentum": 0.95})
 
 
 @check("Adam.trajectory.hidden", points=1, hidden=True)
@@ -54,7 +54,7 @@ def adam_hidden(t, ref):
     X0 = np.random.default_rng(5).uniform(-2, 2, size=(10, 5))
     mine = t.fit("Adam", spec, X0, lr=0.05, max_iter=60, tol=0.0, store_history=True)
     want = ref.fit("Adam", spec, X0, lr=0.05, max_iter=60, tol=0.0, store_history=True)
-    same_path("Adam", mine.Xs, want.Xs, "Adam(lr=0.05) in 5-D Gaussian wells", HINTS["Adam"])
+    same_path("Adam", mine.Xs, want.Xs, "Adam(lr=0.05) in 5-D Gaussian wells", HINTS["Adam"], params={"lr": 0.05})
 
 
 # --------------------------------------------------------------------------- lesson 7

@@ -54,7 +54,7 @@ def _register_paths(name: str, cases) -> None:
             mine = t.fit(name, SQUARE, SQUARE_STARTS, max_iter=12, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, SQUARE, SQUARE_STARTS, max_iter=12, tol=0.0, store_history=True, **kwargs)
             args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on SquarePhysics", HINTS[name], tol=1e-9, spec=SQUARE, lr=kwargs.get("lr"))
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on SquarePhysics", HINTS[name], tol=1e-9, spec=SQUARE, params=kwargs)
 
 
 _register_paths("InverseGradient", [{"lr": 0.3}, {"lr": 0.1, "y_step": "gradient"}])
@@ -141,7 +141,7 @@ def ig_linear(t, ref):
         mine = t.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
         want = ref.fit("InverseGradient", LINEAR, SQUARE_STARTS, max_iter=6, tol=0.0, store_history=True, **kwargs)
         args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-        same_path("InverseGradient", mine.Xs, want.Xs, f"InverseGradient({args}) on y = M x, M = [[2, 1], [-0.5, 1.5]]", "on this physics J = physics_jacobian(X) is neither symmetric nor diagonal, so J^T in place of J, or J used forwards where its inverse belongs, goes elsewhere; " + HINTS["InverseGradient"], tol=1e-9, lr=kwargs["lr"])
+        same_path("InverseGradient", mine.Xs, want.Xs, f"InverseGradient({args}) on y = M x, M = [[2, 1], [-0.5, 1.5]]", "on this physics J = physics_jacobian(X) is neither symmetric nor diagonal, so J^T in place of J, or J used forwards where its inverse belongs, goes elsewhere; " + HINTS["InverseGradient"], tol=1e-9, params=kwargs)
 
 
 # --------------------------------------------------------------------------- every hyperparameter used

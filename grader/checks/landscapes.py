@@ -58,7 +58,7 @@ LANDSCAPES = {
     "Quadratic": (
         quadratic_cases,
         "the grader's A is not symmetric: write x^T A x as a double sum and differentiate each occurrence "
-        "of x (lesson 1, index notation); with a batch, remember which of X @ M and X @ M.T applies M to every row",
+        "of x (lesson 1, index notation), and keep the linear term's b; with a batch, remember which of X @ M and X @ M.T applies M to every row",
         "the Hessian of a quadratic is constant and must be symmetric even when A is not; "
         "return one copy per row, shape (n, d, d), and do not assume d >= 2",
         [{"A": np.arange(36.0).reshape(6, 6) / 7 - 2, "b": np.linspace(-1, 2, 6)}],
@@ -82,7 +82,7 @@ LANDSCAPES = {
     "GaussianWells": (
         wells_cases,
         "differentiate exp(-|D|^2 / w^2) by the chain rule: mind the factor the square brings down, "
-        "the sign, and the power of w_p in the denominator",
+        "the sign, the power of w_p in the denominator, and each well's depth c_p (the weighted wells carry it)",
         "use the product rule on (weighted well) x (its inner derivative), and keep the width convention "
         "(w^2, no 2, in the exponent), which the notebook's Hessian did not; "
         "the offset term is an outer product, (d, d) per point, not the inner product",
@@ -195,7 +195,8 @@ def rosenbrock_residual_jacobian(t, ref):
         _fail(
             against_differences("Jacobian", J, theirs.method("residuals"), X, second=True),
             "row k of the Jacobian holds the partial derivatives of residual k, in the order of residuals(): "
-            "the d-1 chain terms first, then the d-1 terms a - x_i; each row has at most two nonzero entries",
+            "the d-1 chain terms first, then the d-1 terms a - x_i; each row has at most two nonzero entries; "
+            "use the landscape's a and b (any values), not 1 and 100",
         )
 
     run_property(prop, case=rosenbrock_cases())

@@ -72,6 +72,25 @@ def pairs(draw, positive=True):
     return H, s, y
 
 
+def _used_beside(t, name: str, H, s, y, H_new, rows: slice, others: str) -> None:
+    """Rows ``rows`` of a batch hold pairs the update must use, beside rows (``others``) it must
+    skip. Fail, saying which, when those rows break the secant equation in the batch but keep it
+    when updated alone: the other rows' pairs changed them (a skip decided for the whole batch)."""
+    Hy = np.einsum("nij,nj->ni", H_new[rows], y[rows])
+    if np.max(np.abs(Hy - s[rows]) / (1 + np.abs(s[rows]))) > 1e-8:
+        alone = t.static(name, "inverse_update", H[rows], s[rows], y[rows], shape=H[rows].shape)
+        Hy_alone = np.einsum("nij,nj->ni", alone, y[rows])
+        if np.max(np.abs(Hy_alone - s[rows]) / (1 + np.abs(s[rows]))) <= 1e-8:
+            kept = bool(np.allclose(H_new[rows], H[rows], rtol=0, atol=1e-12))
+            raise CheckFailed(
+                f"{name}.inverse_update updates the row with s = {s[rows][0].tolist()}, y = {y[rows][0].tolist()} correctly when it is alone, "
+                f"but {'leaves its H unchanged' if kept else 'gets it wrong'} in a batch beside {others}: the other rows' pairs decide this row's update. "
+                "Decide the skip per row (one boolean per row, used with np.where), never for the whole batch (.all(), .any(), an if on an array)"
+                f"\n  Hint: {HINTS[name]}"
+            )
+    _secant(name, H[rows], s[rows], y[rows], H_new[rows])
+
+
 def _secant(name: str, H, s, y, H_new) -> None:
     Hy = np.einsum("nij,nj->ni", H_new, y)
     gap = np.max(np.abs(Hy - s) / (1 + np.abs(s)))
@@ -122,7 +141,7 @@ def bfgs_skip(t, ref):
     s = np.array([[1.0, 0.0], [0.3, -0.2], [0.0, 0.0], [1.0, 0.5]])
     y = np.array([[-1.0, 0.5], [0.0, 0.0], [0.0, 0.0], [2.0, 0.3]])  # y.s = -1, 0, 0 (no step), 2.15
     H_new = t.static("BFGS", "inverse_update", H, s, y, shape=H.shape)
-    _secant("BFGS", H[3:], s[3:], y[3:], H_new[3:])  # the update works where it should apply
+    _used_beside(t, "BFGS", H, s, y, H_new, slice(3, None), "rows whose pairs have y.s <= 0")  # the update works where it should apply
     same = np.all(np.isclose(H_new[:3], H[:3], rtol=0, atol=1e-12), axis=(1, 2))
     expect(bool(np.all(same)), f"BFGS.inverse_update changed H for pairs with y.s <= 0 (rows {np.flatnonzero(~same).tolist()} of: y.s = -1, y.s = 0, and s = y = 0): got {np.round(H_new[:3], 4).tolist()}\n  Hint: skip a pair unless curvature_ok(s, y): rho = 1 / y.s is infinite or negative there, and using the pair would destroy positive definiteness; {HINTS['BFGS']}")
 
@@ -134,7 +153,7 @@ def broyden_degenerate(t, ref):
     s = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.5]])
     y = np.array([[0.0, 0.0], [0.0, 1.0], [0.5, 1.0]])  # the update's denominator: 0, 0, and 1.59
     H_new = t.static("Broyden", "inverse_update", H, s, y, shape=H.shape)
-    _secant("Broyden", H[2:], s[2:], y[2:], H_new[2:])
+    _used_beside(t, "Broyden", H, s, y, H_new, slice(2, None), "rows whose update is undefined")
     same = np.all(np.isclose(H_new[:2], H[:2], rtol=0, atol=1e-12), axis=(1, 2))
     expect(bool(np.all(same)), f"Broyden.inverse_update changed H where the update's denominator is zero (rows {np.flatnonzero(~same).tolist()}: s = y = 0, and a pair whose denominator is exactly 0): got {np.round(H_new[:2], 4).tolist()}\n  Hint: your update divides by one number per row; where it is zero to rounding (the docstring says how to test that) keep H as it is, and choose the rows with np.where before any division; {HINTS['Broyden']}")
 
@@ -222,7 +241,14 @@ def lbfgs_noop_pairs(t, ref):
     want = ref.static("LBFGS", "two_loop", g, Sz, Yz, rz, gamma)
     got = t.static("LBFGS", "two_loop", g, Sz, Yz, rz, gamma, shape=g.shape)
     gap = float(np.max(np.abs(got - want) / (1 + np.abs(want))))
-    expect(gap < 1e-9, f"LBFGS.two_loop with no-op pairs (s = y = 0, rho = 0) gave {np.round(got, 6).tolist()}; expected {np.round(want, 6).tolist()} (the same as leaving those pairs out)\n  Hint: use the rho you are given; recomputing 1 / (y.s) turns a no-op pair into 0/0; {HINTS['LBFGS']}")
+    if gap >= 1e-9:  # which is wrong: the recursion itself, or its handling of the no-op pairs?
+        real = t.static("LBFGS", "two_loop", g, S, Y, rho, gamma, shape=g.shape)
+        want_real = ref.static("LBFGS", "two_loop", g, S, Y, rho, gamma)
+        if float(np.max(np.abs(real - want_real) / (1 + np.abs(want_real)))) >= 1e-9:
+            why = "your two_loop is wrong with the same pairs all real too, so the recursion itself differs (LBFGS.two_loop says how); fix that first"
+        else:
+            why = "with the same pairs all real your two_loop is right, so it is the no-op pairs that change your result: a pair with rho = 0 must drop out of both loops (alpha_i = 0 and beta = 0 for it)"
+        raise CheckFailed(f"LBFGS.two_loop with no-op pairs (s = y = 0, rho = 0) gave {np.round(got, 6).tolist()}; expected {np.round(want, 6).tolist()} (the same as leaving those pairs out): {why}\n  Hint: {HINTS['LBFGS']}")
 
 
 @check("LBFGS.equals_bfgs", points=2)
@@ -254,7 +280,7 @@ def _register_paths(name: str) -> None:
             mine = t.fit(name, spec, X0, max_iter=steps, tol=0.0, store_history=True, **kwargs)
             want = ref.fit(name, spec, X0, max_iter=steps, tol=0.0, store_history=True, **kwargs)
             args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}, {steps} steps", HINTS[name], tol=1e-7, spec=spec, lr=kwargs.get("lr"))
+            same_path(name, mine.Xs, want.Xs, f"{name}({args}) on {spec.name}, {steps} steps", HINTS[name], tol=1e-7, spec=spec, params=kwargs)
 
 
 for _name in PATHS:

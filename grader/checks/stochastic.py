@@ -279,14 +279,21 @@ def diagnose(got_Xs, want_Xs, candidates: list[dict], tol: float = 1e-7) -> str:
     return ""
 
 
-def same_path_diagnosed(name: str, got, want, what: str, hint: str, candidates: list[dict], tol: float = 1e-9, spec=None, lr=None) -> None:
-    """``same_path``, with the slip that the first differing step matches named when one does."""
+def with_likely(exc: CheckFailed, likely: str) -> CheckFailed:
+    """``exc`` with a "Likely: ..." line before its hint (the hint stays last), plot and cause kept."""
+    body, sep, tail = str(exc).partition("\n  Hint: ")
+    return CheckFailed(f"{body}\n  Likely: {likely}{sep}{tail}", exc.plot, cause=exc.cause)
+
+
+def same_path_diagnosed(name: str, got, want, what: str, hint: str, candidates: list[dict], tol: float = 1e-9, spec=None, params=None) -> None:
+    """``same_path``, with the slip that the first differing step matches named when one does
+    (a "Likely:" line before the hint, which stays last)."""
     try:
-        same_path(name, got, want, what, hint, tol=tol, spec=spec, lr=lr)
+        same_path(name, got, want, what, hint, tol=tol, spec=spec, params=params)
     except CheckFailed as exc:
         likely = diagnose(got, want, candidates)
         if likely:
-            raise CheckFailed(f"{exc}\n  Likely: {likely}", exc.plot) from None
+            raise with_likely(exc, likely) from None
         raise
 
 
@@ -325,7 +332,7 @@ def sgd_paths(t, ref):
         want = ref.fit("SGD", FINITE2, STARTS2, **run)
         candidates = sgd_candidates(ref, FINITE2, want.Xs, kwargs)
         mine = t.fit("SGD", FINITE2, STARTS2, **run)
-        same_path_diagnosed("SGD", mine.Xs, want.Xs, _describe("SGD", kwargs, FINITE2), HINTS["SGD"], candidates, spec=FINITE2, lr=kwargs["lr"])
+        same_path_diagnosed("SGD", mine.Xs, want.Xs, _describe("SGD", kwargs, FINITE2), HINTS["SGD"], candidates, spec=FINITE2, params=kwargs)
 
 
 @check("SGD.full_batch", points=2)
@@ -375,10 +382,10 @@ def sgd_schedule(t, ref):
         run = {**kwargs, "max_iter": 12, "tol": 0.0, "store_history": True}
         mine, want = t.fit("SGD", FINITE2, STARTS2, **run), ref.fit("SGD", FINITE2, STARTS2, **run)
         try:
-            same_path("SGD", mine.Xs, want.Xs, _describe("SGD", kwargs, FINITE2), "eta_t = lr, lr / (1 + t / t0) or lr / sqrt(1 + t / t0), with t the steps already taken (0 at the first step)", tol=1e-9, lr=1.5)
+            same_path("SGD", mine.Xs, want.Xs, _describe("SGD", kwargs, FINITE2), "eta_t = lr, lr / (1 + t / t0) or lr / sqrt(1 + t / t0), with t the steps already taken (0 at the first step)", tol=1e-9, params=kwargs)
         except CheckFailed as exc:
             words = _schedule_words(mine.Xs, want.Xs, kwargs) if mine.Xs.shape == want.Xs.shape else ""
-            raise CheckFailed(f"{exc}\n  Likely: {words}" if words else str(exc)) from None
+            raise (with_likely(exc, words) if words else exc) from None
 
 
 def _averaged(Z, a):
@@ -424,7 +431,7 @@ def sgd_averaging(t, ref):
                         break
                 if not likely and max_gap(mine.Xs[: a + 2], want[: a + 2])[0] < 1e-9:
                     likely = "the first averaged step is right and later ones are not: are the steps taken from the average instead of from the SGD iterate z_, or is the running mean's weight 1 / (t - average + 1)?"
-            raise CheckFailed(f"{exc}\n  Likely: {likely}" if likely else str(exc)) from None
+            raise (with_likely(exc, likely) if likely else exc) from None
 
 
 @check("SGD.reproducible", points=1)
@@ -531,14 +538,14 @@ def svrg_paths(t, ref):
         candidates = svrg_candidates(ref, FINITE2, want.Xs, kwargs)
         mine = t.fit("SVRG", FINITE2, STARTS2, **run)
         try:
-            same_path_diagnosed("SVRG", mine.Xs, want.Xs, _describe("SVRG", kwargs, FINITE2), HINTS["SVRG"], candidates, spec=FINITE2, lr=kwargs["lr"])
+            same_path_diagnosed("SVRG", mine.Xs, want.Xs, _describe("SVRG", kwargs, FINITE2), HINTS["SVRG"], candidates, spec=FINITE2, params=kwargs)
         except CheckFailed as exc:
             if "Likely:" not in str(exc) and mine.Xs.shape == want.Xs.shape:
                 gap = np.max(np.abs(mine.Xs - want.Xs) / (1.0 + np.abs(want.Xs)), axis=(1, 2))
                 first = int(np.flatnonzero(~(gap <= 1e-9))[0])
                 m = kwargs["inner_steps"]
                 if first > 1 and (first - 1) % m == 0:
-                    raise CheckFailed(f"{exc}\n  Likely: the path leaves the reference's at step {first}, the first step after a snapshot is due (t = {first - 1}, a multiple of inner_steps = {m}): is the snapshot, with its full gradient, refreshed every inner_steps steps?", exc.plot) from None
+                    raise with_likely(exc, f"the path leaves the reference's at step {first}, the first step after a snapshot is due (t = {first - 1}, a multiple of inner_steps = {m}): is the snapshot, with its full gradient, refreshed every inner_steps steps?") from None
             raise
 
 
@@ -550,7 +557,7 @@ def svrg_first_step(t, ref):
     def prop(X0, lr, b, seed):
         mine = t.fit("SVRG", FINITE2, X0, lr=lr, batch_size=b, random_state=seed, max_iter=1, tol=0.0, store_history=True)
         gd = ref.fit("GradientDescent", FINITE2, X0, lr=lr, max_iter=1, tol=0.0, store_history=True)
-        same_path("SVRG", mine.Xs, gd.Xs, f"the first step of SVRG(lr={lr:.4g}, batch_size={b}, random_state={seed})", "at t = 0 the snapshot is x itself, so grad_batch(x, I) - grad_batch(snapshot, I) + full gradient is the full gradient: check the signs of the control variate and that the snapshot is taken before the first move", tol=1e-9, lr=lr)
+        same_path("SVRG", mine.Xs, gd.Xs, f"the first step of SVRG(lr={lr:.4g}, batch_size={b}, random_state={seed})", "at t = 0 the snapshot is x itself, so grad_batch(x, I) - grad_batch(snapshot, I) + full gradient is the full gradient: check the signs of the control variate and that the snapshot is taken before the first move", tol=1e-9, params={"lr": lr, "batch_size": b})
 
     run_property(prop, max_examples=10, X0=points(2, n=st.integers(1, 3)), lr=floats(0.1, 3.0), b=st.integers(1, n_of(FINITE2)), seed=st.integers(0, 1000))
 
@@ -562,7 +569,7 @@ def svrg_inner_one(t, ref):
     for lr, b in ((1.0, 1), (2.5, 6)):
         mine = t.fit("SVRG", FINITE2, STARTS2, lr=lr, batch_size=b, inner_steps=1, random_state=0, max_iter=12, tol=0.0, store_history=True)
         gd = ref.fit("GradientDescent", FINITE2, STARTS2, lr=lr, max_iter=12, tol=0.0, store_history=True)
-        same_path("SVRG", mine.Xs, gd.Xs, f"SVRG(lr={lr}, batch_size={b}, inner_steps=1) against GradientDescent(lr={lr})", "with inner_steps = 1 every step is a snapshot step (t % 1 == 0): refresh the snapshot and its full gradient at x before the step", tol=1e-9, lr=lr)
+        same_path("SVRG", mine.Xs, gd.Xs, f"SVRG(lr={lr}, batch_size={b}, inner_steps=1) against GradientDescent(lr={lr})", "with inner_steps = 1 every step is a snapshot step (t % 1 == 0): refresh the snapshot and its full gradient at x before the step", tol=1e-9, params={"lr": lr, "batch_size": b, "inner_steps": 1})
 
 
 SVRG_BUDGET = ({"lr": 1.0, "batch_size": 4, "inner_steps": 20, "random_state": 6}, 600)
@@ -641,7 +648,7 @@ def adamw_paths(t, ref):
         want = ref.fit("AdamW", spec, X0, **run)
         candidates = adamw_candidates(ref, spec, X0, kwargs)
         mine = t.fit("AdamW", spec, X0, **run)
-        same_path_diagnosed("AdamW", mine.Xs, want.Xs, f"AdamW({', '.join(f'{k}={v!r}' for k, v in kwargs.items())}) on {spec.name}", HINTS["AdamW"], candidates, spec=spec, lr=kwargs["lr"])
+        same_path_diagnosed("AdamW", mine.Xs, want.Xs, f"AdamW({', '.join(f'{k}={v!r}' for k, v in kwargs.items())}) on {spec.name}", HINTS["AdamW"], candidates, spec=spec, params=kwargs)
 
 
 check("AdamW.zero_decay", points=2)(
@@ -704,7 +711,7 @@ def adamw_minibatch(t, ref):
     require_working(t, ref, "AdamW", FINITE2, STARTS2, kwargs, needs="AdamW.minibatch", hint=HINTS["AdamW"])
     mine = t.fit("AdamW", FINITE2, STARTS2, batch_size=N, random_state=0, max_iter=15, tol=0.0, store_history=True, **kwargs)
     full = ref.fit("AdamW", FINITE2, STARTS2, max_iter=15, tol=0.0, store_history=True, **kwargs)
-    same_path("AdamW", mine.Xs, full.Xs, f"AdamW(batch_size=N={N}) against AdamW(batch_size=None)", "with batch_size set, g is grad_batch(x, I) for a minibatch I drawn with rng_.choice(N, size=batch_size, replace=False): a minibatch of all N distinct examples gives the full gradient", tol=1e-9, lr=0.1)
+    same_path("AdamW", mine.Xs, full.Xs, f"AdamW(batch_size=N={N}) against AdamW(batch_size=None)", "with batch_size set, g is grad_batch(x, I) for a minibatch I drawn with rng_.choice(N, size=batch_size, replace=False): a minibatch of all N distinct examples gives the full gradient", tol=1e-9, params={**kwargs, "batch_size": N})
 
 
 @check("AdamW.convergence", points=2)
