@@ -144,6 +144,12 @@ def judge(question: dict, answer) -> tuple[bool, str]:
     ``Fraction``, ``Decimal``); True/False, complex numbers, NaN, infinities and strings are
     refused, saying which. The feedback never contains the expected value."""
     kind, asks, label = question["kind"], question["asks"], question["label"]
+    wanted = "a whole number" if kind == "integer" else "a number"
+    try:
+        answer = plain_answer(answer)  # what the runner sends: a float or a string
+    except NotANumber as exc:
+        if kind != "choice":
+            return False, f"{label} ({asks}) asks for {wanted}: the answer {exc}"
     if kind == "choice":
         if not isinstance(answer, str) or answer.strip().lower() not in question["choices"]:
             return False, f"{label} is multiple choice: answer with one letter of {', '.join(question['choices'])} as a string, e.g. \"{question['choices'][0]}\""
@@ -152,13 +158,9 @@ def judge(question: dict, answer) -> tuple[bool, str]:
             return True, ""
         why = question["choice_feedback"].get(digest(question["id"], letter))
         return False, f"{label} ({asks}): \"{letter}\" is not right" + (f": {why}" if why else "")
-    wanted = "a whole number" if kind == "integer" else "a number"
-    try:
-        x = plain_answer(answer)
-    except NotANumber as exc:
-        return False, f"{label} ({asks}) asks for {wanted}: the answer {exc}"
-    if isinstance(x, str):
-        return False, f"{label} ({asks}) asks for {wanted}, not the string {x!r}: write it without quotes"
+    if isinstance(answer, str):
+        return False, f"{label} ({asks}) asks for {wanted}, not the string {answer!r}: write it without quotes"
+    x = answer  # a float
     if not math.isfinite(x):
         return False, f"{label} ({asks}) asks for a finite number, not {'NaN' if math.isnan(x) else 'an infinity'}"
     if kind == "integer" and integer_token(x) is None:

@@ -94,6 +94,8 @@ def test_any_real_number_type_is_an_answer():
     for answer in (5, 5.0, np.int64(5), np.uint8(5), np.array(5), Fraction(10, 2), Decimal("5"), Decimal("5.000")):
         assert answers.judge(whole, answer) == (True, ""), repr(answer)
     assert not answers.judge(q, Fraction(1, 3))[0] and "out of range" in answers.judge(q, Fraction(1, 3))[1]
+    letter = _question(kind="choice", value="b", choices="abcd")
+    assert answers.judge(letter, np.str_("b"))[0] and answers.judge(letter, np.array("b"))[0]
 
 
 @pytest.mark.parametrize("answer, problem", [

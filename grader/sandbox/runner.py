@@ -68,10 +68,10 @@ def plain_answer(value) -> float | str:
     ``fractions.Fraction``, ``decimal.Decimal`` (NaN and infinities too: the judge refuses them,
     saying so). Raises ``NotANumber`` for True/False, complex numbers and anything else, naming it.
     """
-    if isinstance(value, str):
-        return value[:40]
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]  # its one element, as a NumPy scalar
+    if isinstance(value, str):
+        return str(value)[:40]  # (a NumPy string too, as a plain one)
     if isinstance(value, (bool, np.bool_)):
         raise NotANumber(f"is {bool(value)}, a truth value: answer with a number")
     if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
