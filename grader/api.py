@@ -106,19 +106,23 @@ class CheckReport:
             + "</div>"
         )
 
-    def show(self) -> "CheckReport":
-        """Display the report: as HTML in a notebook, as text elsewhere. Returns the report."""
+    def show(self) -> None:
+        """Display the report once: as HTML in a notebook, as text elsewhere (a script, a REPL).
+
+        Returns None, so that a cell ending in ``check("Adam").show()`` shows it once; a cell
+        ending in ``check("Adam")`` shows it too (the report is its own rich display), and
+        ``report = check("Adam")`` keeps it for ``report.score`` and the rest.
+        """
         try:
             from IPython import get_ipython
             from IPython.display import display
 
             if get_ipython() is not None:
                 display(self)
-                return self
+                return
         except ImportError:
             pass
         print(repr(self))
-        return self
 
 
 def default_folder() -> Path:

@@ -146,7 +146,8 @@ class Target:
         return _finite_array(response.get("value"), name, shape)
 
     def answer(self, module: str, name: str) -> float | str:
-        """The student's answer ``module.name``: a float (``grader.answers.judge`` refuses NaN) or a string of at most 40 characters."""
+        """The student's answer ``module.name``: a float (any real number, converted by the runner's
+        ``plain_answer``; ``grader.answers.judge`` refuses NaN) or a string of at most 40 characters."""
         value = self._ask({"op": "answer", "module": module, "name": name}).get("value")
         where = f"{module}.{name}"
         if isinstance(value, str):

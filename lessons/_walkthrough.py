@@ -2,7 +2,8 @@
 
 A walkthrough uses *your* classes from ``lessons/`` (``$COURSE_CODE`` may name another package
 laid out the same way), writes its figures to ``figures/<lesson>/`` (or ``$COURSE_FIGURES``),
-and skips a figure whose exercise is not done yet, saying which one, instead of failing.
+shows them in the notebook as well when it runs as one, and skips a figure whose exercise is not
+done yet, saying which one, instead of failing.
 """
 
 from __future__ import annotations
@@ -40,12 +41,27 @@ def figure_folder(lesson: str) -> Path:
     return folder
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (Jupyter, VS Code, Colab); False in a script or a terminal IPython."""
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    return getattr(shell, "kernel", None) is not None
+
+
+def show_file(path: Path) -> None:
+    """Show the image file ``path`` (PNG or GIF) in the notebook; nothing outside one."""
+    if in_notebook():
+        from IPython.display import Image, display
+
+        display(Image(filename=str(path)))
+
+
 def save(fig, lesson: str, name: str) -> Path:
-    """Save ``fig`` as ``<figures>/<lesson>/<name>`` and close it."""
+    """Save ``fig`` as ``<figures>/<lesson>/<name>``, show it when in a notebook, and close it."""
     path = figure_folder(lesson) / name
     fig.savefig(path)
-    plt.close(fig)
+    plt.close(fig)  # closed, so that an inline backend does not show it a second time
     print(f"  wrote {path}")
+    show_file(path)
     return path
 
 

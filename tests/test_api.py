@@ -57,6 +57,15 @@ def test_an_edit_counts_at_the_next_call_even_within_the_same_second(tmp_path):
     assert check("GradientDescent.trajectory", path=folder).passed
 
 
+def test_show_prints_the_report_once_and_returns_nothing(capsys):
+    """``check("Adam").show()`` as a cell's last line: the report once (a returned report would be
+    shown a second time as the cell's value)."""
+    report = check("Quadratic", path=engine.SOLUTIONS)
+    assert report.show() is None
+    printed = capsys.readouterr().out
+    assert printed.strip() == repr(report).strip() and printed.count(repr(report).splitlines()[0]) == 1
+
+
 def test_check_works_in_a_plain_repl():
     script = "from grader import check\nr = check('Quadratic', path='solutions')\nprint(r.score, r.max_score, r.passed)\nprint(repr(r).splitlines()[0])\n"
     proc = subprocess.run([sys.executable, "-i", "-q"], input=script, cwd=engine.REPO, capture_output=True, text=True, timeout=120)

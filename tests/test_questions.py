@@ -8,7 +8,10 @@ import importlib
 import math
 import pkgutil
 import re
+from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from grader import answers, engine
@@ -32,23 +35,81 @@ BUGGY = _buggy()
 
 
 # --------------------------------------------------------------------------- the judge itself
-def _question(kind="number", value=0.2, rtol=0.01, slips=(), choices="", feedback=None):
+def _question(kind="number", value=0.2, rtol=0.01, atol=0.0, slips=(), choices="", feedback=None):
     qid = "Questions9.example"
+    rtol, atol = (rtol, atol) if kind == "number" else (0.0, 0.0)
     return {
-        "id": qid, "label": "Q1", "asks": "an example", "kind": kind, "rtol": rtol, "atol": 1e-12, "choices": choices,
-        "slips": [{"key": answers.digest(qid, answers.key_token(kind, value * b if h == "scale" else value + b, rtol, 1e-12)), "message": m} for h, b, m in slips],
+        "id": qid, "label": "Q1", "asks": "an example", "kind": kind, "rtol": rtol, "atol": atol, "choices": choices,
+        "slips": [{"key": answers.key_of(qid, kind, value * b if h == "scale" else value + b, rtol, atol), "message": m} for h, b, m in slips],
         "choice_feedback": {answers.digest(qid, k): v for k, v in (feedback or {}).items()},
-        "key": answers.digest(qid, answers.key_token(kind, value, rtol, 1e-12)),
+        "key": answers.key_of(qid, kind, value, rtol, atol),
     }
 
 
-@pytest.mark.parametrize("value", [0.2, 1e-7, 3.7e5, -2.5, 1.0, 1 / 3])
-def test_a_number_is_accepted_within_rtol_and_refused_beyond_twice_it(value):
-    q = _question(value=value)
-    for factor in (1.0, 1.0 + 0.009, 1.0 - 0.009, 1 / 1.0099):
+@pytest.mark.parametrize("rtol", [0.01, 0.005, 0.002, 0.001])
+@pytest.mark.parametrize("value", [0.2, 1e-7, 3.7e5, -2.5, 1.0, 1 / 3, 2508.0096, -0.0126])
+def test_a_number_is_accepted_exactly_within_its_relative_tolerance_on_both_sides(value, rtol):
+    """|x - v| <= rtol |v|: 0.99 of the tolerance away on either side is in, 1.01 of it is out."""
+    q = _question(value=value, rtol=rtol)
+    for factor in (1.0, 1 + 0.99 * rtol, 1 - 0.99 * rtol, 1 + 0.5 * rtol, 1 - 0.5 * rtol):
         assert answers.judge(q, value * factor)[0], factor
-    for factor in (1.0205, 1 / 1.0205, 1.5, -1.0, 0.0):
-        assert not answers.judge(q, value * factor)[0], factor
+    for factor in (1 + 1.01 * rtol, 1 - 1.01 * rtol, 1 + 2 * rtol, 1 - 2 * rtol, 1.5, -1.0, 0.0):
+        right, text = answers.judge(q, value * factor)
+        assert not right, factor
+        assert f"out of range, not within {100 * rtol:g}% of the exact value" in text
+
+
+@pytest.mark.parametrize("value", [0.0, 1e-3, -0.4, 7.25])
+def test_an_absolute_tolerance_holds_at_zero_too(value):
+    atol = 1e-3
+    q = _question(value=value, rtol=0.0, atol=atol)
+    for shift in (0.0, 0.99 * atol, -0.99 * atol):
+        assert answers.judge(q, value + shift)[0], shift
+    for shift in (1.01 * atol, -1.01 * atol, 0.5, -0.5):
+        right, text = answers.judge(q, value + shift)
+        assert not right and "not within 0.001 of the exact value" in text, shift
+
+
+def test_a_tolerance_is_one_of_relative_or_absolute_and_a_relative_key_is_not_zero():
+    for rtol, atol in ((0.0, 0.0), (0.01, 1e-3), (-0.01, 0.0), (1.0, 0.0), (math.nan, 0.0)):
+        with pytest.raises(ValueError, match="one tolerance"):
+            answers.key_of("Questions9.x", "number", 1.0, rtol, atol)
+    with pytest.raises(ValueError, match="absolute"):
+        answers.key_of("Questions9.x", "number", 0.0, 0.01, 0.0)
+    assert answers.tolerance_text(0.01, 0.0) == "within 1% of the exact value"
+    assert answers.tolerance_text(0.0, 0.05) == "within 0.05 of the exact value"
+
+
+def test_the_message_states_the_tolerance_of_the_question():
+    """1.5% off a question within 1%: refused, saying 1% (not 2%, and never the value)."""
+    q = _question(value=0.2, rtol=0.01)
+    right, text = answers.judge(q, 0.2 * 1.015)
+    assert not right and "not within 1% of the exact value" in text and "2%" not in text and "0.2" not in text
+
+
+def test_any_real_number_type_is_an_answer():
+    q, whole = _question(value=0.25), _question(kind="integer", value=5)
+    for answer in (0.25, np.float64(0.25), np.float32(0.25), np.array(0.25), np.array(0.25, dtype=np.float32), Fraction(1, 4), Decimal("0.25"), Decimal("0.2501")):
+        assert answers.judge(q, answer) == (True, ""), repr(answer)
+    for answer in (5, 5.0, np.int64(5), np.uint8(5), np.array(5), Fraction(10, 2), Decimal("5"), Decimal("5.000")):
+        assert answers.judge(whole, answer) == (True, ""), repr(answer)
+    assert not answers.judge(q, Fraction(1, 3))[0] and "out of range" in answers.judge(q, Fraction(1, 3))[1]
+    letter = _question(kind="choice", value="b", choices="abcd")
+    assert answers.judge(letter, np.str_("b"))[0] and answers.judge(letter, np.array("b"))[0]
+
+
+@pytest.mark.parametrize("answer, problem", [
+    (True, "truth value"), (np.bool_(False), "truth value"), (np.array(True), "truth value"),
+    (0.25 + 0j, "complex number"), (np.complex128(0.25), "complex number"),
+    ("0.25", "not the string '0.25'"), (math.nan, "not NaN"), (math.inf, "infinity"), (-math.inf, "infinity"),
+    (Decimal("NaN"), "not NaN"), (np.float64(np.nan), "not NaN"), ([0.25], "is a list"), (np.array([0.25]), "array of shape (1,)"),
+    (None, "NoneType"), (Fraction(10**400), "too large"),
+])
+def test_what_is_not_a_real_number_is_refused_naming_the_problem(answer, problem):
+    for q in (_question(value=0.25), _question(kind="integer", value=5)):
+        right, text = answers.judge(q, answer)
+        assert not right and problem in text, (answer, text)
+        assert text.startswith("Q1 (an example) asks for a")
 
 
 def test_feedback_names_the_slip_and_never_the_value():
@@ -65,6 +126,7 @@ def test_integers_and_choices():
     assert answers.judge(q, 5)[0] and answers.judge(q, 5.0)[0]
     assert not answers.judge(q, 5.4)[0] and "whole number" in answers.judge(q, 5.4)[1]
     assert answers.judge(q, 6) == (False, "Q1 (an example): you counted the start")
+    assert not answers.judge(q, 4)[0] and "not the expected whole number" in answers.judge(q, 4)[1]
     c = _question(kind="choice", value="b", choices="abcd", feedback={"a": "that is the rate of gradient descent"})
     assert answers.judge(c, "b")[0] and answers.judge(c, " B ")[0]
     assert answers.judge(c, "a") == (False, 'Q1 (an example): "a" is not right: that is the rate of gradient descent')
@@ -81,7 +143,7 @@ def test_every_lesson_has_three_to_six_questions():
 
 def test_the_key_file_is_fresh():
     """Like the stored reference answers: rebuilt from the reference, it is the same (a number's
-    bucket may move by one on another CPU, never more)."""
+    cut may move in its last digit on another CPU, never more)."""
     fresh = {q["id"]: q for q in qmod.key_entries()}
     assert set(fresh) == set(KEY), "grader/answer_key.json is stale: run python -m grader build-lessons"
     for qid, q in fresh.items():
@@ -89,7 +151,77 @@ def test_the_key_file_is_fresh():
         assert {k: v for k, v in q.items() if k != "key"} == {k: v for k, v in stored.items() if k != "key"}, f"{qid} changed: run python -m grader build-lessons"
         if q["key"] != stored["key"]:
             value = dict((x.name, x) for x in qmod.questions()[q["lesson"]])[q["name"]].key()
-            assert q["kind"] == "number" and stored["key"] in {answers.digest(qid, t) for t in answers.number_tokens(float(value), q["rtol"], q["atol"])}, f"{qid}: the stored key is not the reference's answer"
+            assert q["kind"] == "number" and answers.judge(stored, value)[0], f"{qid}: the stored key is not the reference's answer"
+
+
+def _numeric_questions():
+    return [(lesson, q) for lesson, qs in qmod.questions().items() for q in qs if q.kind in ("number", "integer")]
+
+
+@pytest.mark.parametrize("lesson, q", _numeric_questions(), ids=lambda v: getattr(v, "name", str(v)))
+def test_every_number_question_accepts_exactly_its_stated_tolerance(lesson, q):
+    """With the committed key: 0.99 of the tolerance off the reference's value, on either side,
+    is right; 1.01 of it is "out of range" (or a slip), on either side. Whole numbers: exact."""
+    stored, value = KEY[f"Questions{lesson}.{q.name}"], float(q.key())
+    if q.kind == "integer":
+        assert answers.judge(stored, value)[0] and answers.judge(stored, int(value))[0]
+        for wrong in (value - 1, value + 1, value + 0.5):
+            assert not answers.judge(stored, wrong)[0], wrong
+        return
+    assert (q.rtol > 0) != (q.atol > 0), f"{q.name}: one tolerance, relative or absolute"
+    step = q.rtol * abs(value) if q.rtol > 0 else q.atol
+    for inside in (value, value + 0.99 * step, value - 0.99 * step):
+        assert answers.judge(stored, inside) == (True, ""), inside
+    for outside in (value + 1.01 * step, value - 1.01 * step):
+        right, text = answers.judge(stored, outside)
+        assert not right, outside
+        assert answers.tolerance_text(q.rtol, q.atol) in text or not text.endswith("your computation"), text
+
+
+@pytest.mark.parametrize("lesson", sorted(qmod.questions()))
+def test_the_lesson_text_states_each_numbers_tolerance_as_the_judge_applies_it(lesson):
+    """Each number question's paragraph says "within 1% of the exact value" (its own figure, as
+    math: ``$1\\%$``); no text promises "about" a tolerance."""
+    readme = next(engine.LESSONS.glob(f"0{lesson}_*/README.md")).read_text()
+    section = readme[readme.index("## Questions"):]
+    paragraphs = re.split(r"\n(?=- \*\*Q\d)|\n\n", section)
+    for q in qmod.questions()[lesson]:
+        said = next((p for p in paragraphs if re.match(r"- \*\*Q\d+\*\*", p) and f"`{q.name}`" in p), None)
+        assert said, f"lesson {lesson}: no paragraph asks for {q.name}"
+        if q.kind == "number":
+            plain = " ".join(said.replace("$", "").replace("\\%", "%").split())  # math as read: $1\%$ is 1%
+            assert answers.tolerance_text(q.rtol, q.atol) in plain, f"lesson {lesson}'s {q.name} does not state {answers.tolerance_text(q.rtol, q.atol)!r}"
+    assert not re.search(r"within about|about a relative|about (one|two) percent", readme), f"lesson {lesson} promises an approximate tolerance"
+
+
+def test_answers_of_any_real_number_type_reach_the_judge_and_others_are_refused_by_name(tmp_path):
+    """Through the runner, as a student's module gives them: NumPy numbers, 0-d arrays, Fraction
+    and Decimal are graded; True, a complex number and a list cost the points, saying which."""
+    module = qmod.ANSWER_MODULES[1]
+    text = (engine.SOLUTIONS / f"{module}.py").read_text()
+    answer = {m.group(1): m.group(0) for m in re.finditer(r"^(\w+) = (.*)  # ANSWER$", text, re.M)}
+    value = {name: line.split(" = ", 1)[1].split("  #")[0] for name, line in answer.items()}
+    header = "import numpy as np\nfrom decimal import Decimal\nfrom fractions import Fraction\n"
+    typed = {
+        "gradcheck_evaluations": f"np.int64({value['gradcheck_evaluations']})",
+        "rosenbrock_condition": f"Fraction('{value['rosenbrock_condition']}')",
+        "wells_min_eigenvalue": f"np.float32({value['wells_min_eigenvalue']})",
+        "lse_hessian_entry": f"Decimal('{value['lse_hessian_entry']}')",
+        "square_angle": f"np.array({value['square_angle']})",
+    }
+    edits = [(answer[n], f"{n} = {v}  # ANSWER") for n, v in typed.items()]
+    folder = variant(tmp_path / "typed", {f"{module}.py": edits})
+    path = folder / f"{module}.py"
+    path.write_text(header + path.read_text())
+    results = grade(folder, "Questions1")
+    assert all(r.status == "passed" for r in results.values()), [r.output for r in results.values() if r.status != "passed"]
+    wrong = {"gradcheck_evaluations": "True", "rosenbrock_condition": "complex(2508.0, 0.0)", "wells_min_eigenvalue": "[-0.0126]", "lse_hessian_entry": "'-0.0599'", "square_angle": "float('inf')"}
+    said = {"gradcheck_evaluations": "truth value", "rosenbrock_condition": "complex number", "wells_min_eigenvalue": "a list", "lse_hessian_entry": "without quotes", "square_angle": "infinity"}
+    folder = variant(tmp_path / "wrong", {f"{module}.py": [(answer[n], f"{n} = {v}  # ANSWER") for n, v in wrong.items()]})
+    results = grade(folder, "Questions1")
+    for name, word in said.items():
+        result = results[f"Questions1.{name}"]
+        assert result.score == 0 and word in result.output, (name, result.output)
 
 
 def test_the_key_file_holds_no_answer():

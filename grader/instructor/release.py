@@ -3,7 +3,8 @@
 In: the lessons handed out so far (all, or 1 to K: their folders with text, walkthrough and
 notebook, their stubs and answers templates, the given modules they import), the grader with their
 public checks, the answer key of their questions and the reference answers their checks compare
-with, the pytest entry point, ``requirements.txt`` and a student README.
+with, the pytest entry point, ``requirements.txt``, ``requirements-notebooks.txt`` (Jupyter) and a
+student README.
 Out: ``solutions/``, the hidden checks, the instructor's tools (``grader/instructor/``: class
 grading, the bundles, the release, the demo class, the stub generator, recording), the project's
 own tests, and everything of the lessons after K.
@@ -41,6 +42,7 @@ looks like, never the value.
 ```bash
 python3 -m venv .venv && source .venv/bin/activate     # Python 3.11 or newer
 pip install -r requirements.txt
+pip install -r requirements-notebooks.txt       # optional: Jupyter, for the notebooks
 ```
 
 ## Check your work
@@ -54,7 +56,32 @@ python -m grader list                     # every check
 pytest tests/test_checks.py --target lessons -k GaussianWells -x --pdb   # a check under the debugger
 ```
 
-In a notebook or a REPL, `from grader import check; check("Quadratic")` gives the same report.
+## Notebooks, and checks from Python
+
+Every lesson's walkthrough is also a notebook, `lessons/<lesson>/walkthrough.ipynb`: it draws
+its figures with your code, below their cells (and into `figures/`), skips a figure whose
+exercise is not done yet, and its last cells grade the lesson. Jupyter is one more install, in
+the same environment:
+
+```bash
+pip install -r requirements-notebooks.txt       # Jupyter (notebook and ipykernel), pinned
+jupyter notebook lessons/01_gradients_by_hand/walkthrough.ipynb
+```
+
+VS Code opens the notebooks too (its Python and Jupyter extensions, with `ipykernel` from the same
+file). Open a notebook from inside this folder: its first cell finds the course from there. In
+any notebook or REPL, `check` gives the same report as the command:
+
+```python
+from grader import check
+check("Quadratic")              # one exercise (or any part of a check's name); check() for everything
+report = check("Questions1")    # lesson 1's questions, kept as an object:
+report.score, report.max_score  # points earned and possible
+report.failed[0].message, report.failed[0].hint
+check("Quadratic").show()       # show it from anywhere in a cell (a script prints it)
+```
+
+Each call imports your modules afresh, so an edit counts at the next call.
 
 These are the public checks. Your instructor grades with more (hidden) checks and runs your
 code on the reference landscapes; here the optimizers run on your own lesson-1 landscapes, so
@@ -128,7 +155,7 @@ def build(out: Path, upto: int | None = None) -> Path:
     (out / "tests").mkdir(parents=True)
     shutil.copyfile(REPO / "tests" / "test_checks.py", out / "tests" / "test_checks.py")
     (out / "tests" / "__init__.py").write_text("")
-    for name in ("conftest.py", "requirements.txt", ".gitignore"):
+    for name in ("conftest.py", "requirements.txt", "requirements-notebooks.txt", ".gitignore"):
         shutil.copyfile(REPO / name, out / name)
     (out / "pytest.ini").write_text(STUDENT_PYTEST_INI)  # one process: students need no pytest-xdist
     (out / "README.md").write_text(README.format(table=_table(chosen), last=chosen[-1].number))

@@ -12,9 +12,11 @@ The grader's side, which re-checks every answer, is ``grader.target``.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import importlib
 import importlib.util
 import io
+import numbers
 import signal
 import sys
 import threading
@@ -53,6 +55,34 @@ DEFAULT_CALL_SECONDS = 20.0
 #: compile the source (no temporary folder: inside the sandbox none is looked up at import)
 _NO_PYCACHE = "/dev/null/grader-reads-source-only"
 _OUTPUT_LIMIT = 4000
+
+
+class NotANumber(ValueError):
+    """An answer that is no real number; the message says what it is instead."""
+
+
+def plain_answer(value) -> float | str:
+    """A lesson's answer as it crosses the door: a string (its first 40 characters) or a float.
+
+    Any real number converts: int, float, NumPy's integer and float scalars and 0-d arrays,
+    ``fractions.Fraction``, ``decimal.Decimal`` (NaN and infinities too: the judge refuses them,
+    saying so). Raises ``NotANumber`` for True/False, complex numbers and anything else, naming it.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # its one element, as a NumPy scalar
+    if isinstance(value, str):
+        return str(value)[:40]  # (a NumPy string too, as a plain one)
+    if isinstance(value, (bool, np.bool_)):
+        raise NotANumber(f"is {bool(value)}, a truth value: answer with a number")
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        raise NotANumber(f"is a complex number ({value}): answer with a real number")
+    if not isinstance(value, (numbers.Real, decimal.Decimal)):
+        what = f"an array of shape {value.shape}" if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
+        raise NotANumber(f"is {what}: answer with a number, or one letter as a string")
+    try:
+        return float(value)
+    except OverflowError:
+        raise NotANumber("is too large for a float: answer with a number of ordinary size") from None
 
 
 class StudentError(Exception):
@@ -368,7 +398,7 @@ class Runner:
         return _numeric(self._guarded(name, lambda: func(loss, *args, **kwargs), called=_called(args)), name)
 
     def _answer(self, request: dict):
-        """The value of ``name`` in the answers module ``module``: a float or a short string."""
+        """The value of ``name`` in the answers module ``module``: a float or a short string (``plain_answer``)."""
         module_name, name = request["module"], request["name"]
         if module_name not in ANSWER_MODULES:
             raise ValueError(f"unknown answers module {module_name!r}")  # a grader bug, not the student's
@@ -379,11 +409,17 @@ class Runner:
         value = getattr(module, name)
         if value is None:
             raise StudentError("not_implemented", f"{where}: not answered yet (replace None by your answer)", where)
-        if isinstance(value, str):
-            return value[:40]
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise StudentError("bad_output", f"{where} is a {type(value).__name__}: answer with a number, or one letter as a string", where)
-        return float(value)
+
+        def convert():  # under the time limit: a float subclass of the student's may define __float__
+            try:
+                return plain_answer(value), ""
+            except NotANumber as exc:
+                return None, str(exc)
+
+        plain, problem = self._guarded(where, convert)
+        if problem:
+            raise StudentError("bad_output", f"{where} {problem}", where)
+        return plain
 
     def _fit(self, request: dict) -> list[dict]:
         name = request["optimizer"]

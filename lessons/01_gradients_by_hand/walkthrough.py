@@ -2,8 +2,9 @@
 # # Lesson 1 walkthrough: gradients by hand, and checking them
 #
 # Run it as a script (`python lessons/01_gradients_by_hand/walkthrough.py` from the repository
-# root) or open it as a notebook (VS Code, or Jupyter with jupytext). It uses your classes from
-# `lessons/landscapes.py`; a figure whose exercise is not done yet is skipped with a note.
+# root) or open `walkthrough.ipynb` beside it in Jupyter or VS Code. It uses your classes from
+# `lessons/landscapes.py`; a figure whose exercise is not done yet is skipped with a note. Figures
+# go to `figures/01_gradients_by_hand/`, and in the notebook also below their cell.
 
 # %%
 import sys

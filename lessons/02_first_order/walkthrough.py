@@ -4,7 +4,8 @@
 # Run it as a script (`python lessons/02_first_order/walkthrough.py` from the repository root)
 # or open it as a notebook. It uses your optimizers from `lessons/first_order.py` on your
 # `GaussianWells` from lesson 1 (its gradient must be done); a figure whose exercise is not
-# done yet is skipped with a note. Figures go to `figures/02_first_order/`.
+# done yet is skipped with a note.
+# Figures go to `figures/02_first_order/`, and in the notebook also below their cell.
 
 # %%
 import sys
@@ -20,7 +21,7 @@ import numpy as np  # noqa: E402
 from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
-from lessons._walkthrough import course, figure_folder, grid, needs, plt, save  # noqa: E402
+from lessons._walkthrough import course, figure_folder, grid, needs, plt, save, show_file  # noqa: E402
 opt = course("first_order")
 LESSON = "02_first_order"
 wells = course("landscapes").GaussianWells(n_wells=8, random_state=0)  # your lesson-1 gradient drives them
@@ -188,6 +189,7 @@ if shown:
     animation.save(path, writer=PillowWriter(fps=10))
     plt.close(fig)
     print(f"  wrote {path}")
+    show_file(path)
 else:
     print("  skipped: needs GradientDescent or Adam")
 

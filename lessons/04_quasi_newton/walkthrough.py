@@ -5,7 +5,7 @@
 # or open it as a notebook. It uses your classes: `Broyden`, `BFGS` and `LBFGS` from this
 # lesson, the landscapes' gradients and Hessians from lesson 1, `GradientDescent` from lesson 2
 # and `Newton` from lesson 3. A figure (or a curve) whose exercise is not done yet is skipped
-# with a note. Figures go to `figures/04_quasi_newton/`.
+# with a note. Figures go to `figures/04_quasi_newton/`, and in the notebook also below their cell.
 
 # %%
 import sys

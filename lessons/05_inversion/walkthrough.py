@@ -4,7 +4,8 @@
 # Run it as a script (`python lessons/05_inversion/walkthrough.py` from the repository root)
 # or open it as a notebook. It uses your classes (`SquarePhysics` and `ScaledQuadratic` from
 # lesson 1, the optimizers of lessons 2, 3 and 5); a figure whose exercise is not done yet is
-# skipped with a note. Figures go to `figures/05_inversion/`.
+# skipped with a note.
+# Figures go to `figures/05_inversion/`, and in the notebook also below their cell.
 
 # %%
 import sys

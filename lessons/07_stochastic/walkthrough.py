@@ -4,7 +4,8 @@
 # Run it as a script (`python lessons/07_stochastic/walkthrough.py` from the repository root)
 # or open it as a notebook. It uses your `LogisticRegression` (its `grad` and `grad_batch`) and
 # your `SGD`, `SVRG` and `AdamW`, and lesson 2's `GradientDescent` and `Adam`; a figure whose
-# exercise is not done yet is skipped with a note. Figures go to `figures/07_stochastic/`.
+# exercise is not done yet is skipped with a note.
+# Figures go to `figures/07_stochastic/`, and in the notebook also below their cell.
 
 # %%
 import sys

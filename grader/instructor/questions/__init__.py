@@ -44,8 +44,8 @@ class Question:
     kind: str  # "number", "integer" or "choice"
     points: float
     key: Callable[[], object]  # the answer, computed from the reference
-    rtol: float = 0.01
-    atol: float = 1e-12
+    rtol: float = 0.01  # a number's tolerance, relative: |x - v| <= rtol |v|, stated in the lesson text
+    atol: float = 0.0  # or absolute (with rtol=0), for an answer that may be 0: |x - v| <= atol
     choices: str = ""
     slips: tuple | list = ()
     choice_feedback: dict = field(default_factory=dict)
@@ -79,6 +79,7 @@ def key_entries() -> list[dict]:
             value = q.key()
             if q.kind == "choice" and (not q.choices or str(value).strip().lower() not in q.choices):
                 raise ValueError(f"{qid}: the key {value!r} is not one of the choices {q.choices!r}")
+            rtol, atol = (float(q.rtol), float(q.atol)) if q.kind == "number" else (0.0, 0.0)  # whole numbers and letters are exact
             entries.append(
                 {
                     "id": qid,
@@ -90,12 +91,12 @@ def key_entries() -> list[dict]:
                     "asks": q.asks,
                     "kind": q.kind,
                     "points": float(q.points),
-                    "rtol": float(q.rtol),
-                    "atol": float(q.atol),
+                    "rtol": rtol,
+                    "atol": atol,
                     "choices": q.choices.lower(),
-                    "slips": [{"key": answers.digest(qid, answers.key_token(q.kind, s.applied_to(value), q.rtol, q.atol)), "message": s.message} for s in q.slips],
+                    "slips": [{"key": answers.key_of(qid, q.kind, s.applied_to(value), rtol, atol), "message": s.message} for s in q.slips],
                     "choice_feedback": _choice_feedback(qid, q, value),
-                    "key": answers.digest(qid, answers.key_token(q.kind, value, q.rtol, q.atol)),
+                    "key": answers.key_of(qid, q.kind, value, rtol, atol),
                 }
             )
     return entries
