@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -68,58 +70,147 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spe
         )
 
 
-#: the working-step test: this many steps must agree with the reference's to GATE_TOL (relative)
-GATE_STEPS = 3
-GATE_TOL = 1e-6
+#: the working-step test runs this many steps on the probe (quasi-Newton methods: CURVATURE_STEPS)
+GATE_STEPS = 5
+#: a quasi-Newton method cuts every start's gradient norm below CURVATURE_CUT times its first in CURVATURE_STEPS steps
+CURVATURE_STEPS = 10
+CURVATURE_CUT = 1e-4
+#: a row whose gradient norm fell below this share of its first has converged and may stand still
+STILL = 1e-8
+#: a step whose coordinates all move by the same length, to this relative spread, is a sign step
+SIGN_SPREAD = 1e-6
 
 
-def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, needs: str = "this check", hint: str = "") -> None:
-    """Fail unless ``name(**kwargs)`` really works on ``spec``: its first ``GATE_STEPS`` steps from
-    ``X0`` move, stay finite and agree with the reference's. Contract and property checks call it
-    first, so that a method that never moves (``return X``), returns NaN, or takes some other
-    step (the sign of the gradient, a random one) earns nothing from promises that such a method
-    keeps trivially. The verdict is remembered for the rest of the run."""
-    X0 = np.asarray(X0, dtype=np.float64)
-    key = ("working", name, repr(spec.as_dict()), X0.tobytes(), X0.shape, repr(sorted(kwargs.items())))
-    memo = t.memo
-    if key in memo:
-        if memo[key] is not None:
-            raise CheckFailed(memo[key], cause=f"gate:{name}")
-        return
-    run = {**kwargs, "max_iter": GATE_STEPS, "tol": 0.0, "store_history": True}
-    message = None
+@dataclass(frozen=True)
+class Probe:
+    """Where the working-step test of one optimizer runs: a convex ``bowl``, ``starts: (n, d)``
+    around it, and hyperparameters ``kwargs`` for which the method goes downhill there.
+    ``curvature``: the method promises to learn the bowl's curvature (quasi-Newton)."""
+
+    bowl: LandscapeSpec
+    starts: np.ndarray
+    kwargs: dict
+    curvature: bool = False
+
+
+#: optimizer name -> its Probe (``register_contract`` sets it)
+PROBES: dict[str, Probe] = {}
+
+
+def _behaviour(t, ref, name: str) -> str | None:
+    """What is wrong with ``name``'s update, judged by what it does on its probe; None if nothing.
+
+    Every optimizer of the course, on a convex bowl with the probe's hyperparameters, from every
+    start and for the first ``GATE_STEPS`` steps (``CURVATURE_STEPS`` for a quasi-Newton method):
+
+    1. stays finite;
+    2. moves at every step, unless the row has converged (gradient norm below ``STILL`` times its
+       first): this fails ``return X``, NaN, a jump to zeros that then stays, a claimed convergence;
+       and does not send every start to the origin at once (the inversion methods' bowls have
+       their minimum there, where a jump to zeros would look converged);
+    3. goes downhill: every iterate's loss is below the start's (a climbing, random or fixed step
+       fails from one start or another of the probe, which surround the bowl's minimum);
+    4. uses the gradient's size, not only its sign: some step of some start moves its coordinates
+       by different lengths (a sign step, or a fixed one, moves them all by the same length; the
+       first step of AdaGrad, RMSprop and Adam is such a step by design, their later ones are not);
+    5. quasi-Newton methods (``Probe.curvature``) learn the curvature: after ``CURVATURE_STEPS``
+       steps every start's gradient norm is below ``CURVATURE_CUT`` times its first, which no
+       gradient step, with or without a line search, reaches on the probe's bowl.
+
+    None of these compares with the reference's numbers: a slip that changes the numbers (a
+    wrong bias correction, a constant factor, a missing term) passes, and costs only the checks
+    that look at the numbers. Langevin runs without noise (gradient descent), SGD with the
+    whole sum as its batch (its probe's ``kwargs`` say so).
+    """
+    probe = PROBES[name]
+    steps = CURVATURE_STEPS if probe.curvature else GATE_STEPS
     try:
-        mine = t.fit(name, spec, X0, **run)
+        fit = t.fit(name, probe.bowl, probe.starts, **{**probe.kwargs, "max_iter": steps, "tol": 0.0, "store_history": True})
     except StudentError as exc:
         if exc.kind != "bad_output" or "NaN" not in exc.message:
             raise
-        mine = None
-    want = ref.fit(name, spec, X0, **run)
-    land = ", ".join(f"{k}={v}" for k, v in spec.kwargs if np.ndim(v) == 0)
-    where = f"{spec.name}({land})"
-    if mine is None or mine.Xs is None or not np.all(np.isfinite(mine.Xs)) or np.array_equal(mine.Xs[1], mine.Xs[0]):
-        message = (
-            f"{name}: your update does not move the iterates (or returns NaN) on {where}: implement update first; "
-            f"{needs} needs a working step before its promise is worth points"
-        )
-    else:
-        with np.errstate(invalid="ignore", over="ignore"):
-            gap = max_gap(mine.Xs, want.Xs)[0] if mine.Xs.shape == want.Xs.shape else np.inf
-        ledger.note(float(gap), GATE_TOL, f"{name}: first {GATE_STEPS} steps on {where}")
-        if not gap <= GATE_TOL:
-            how = path_difference(mine.Xs, want.Xs, GATE_TOL, kwargs.get("lr")) if mine.Xs.shape == want.Xs.shape else f"history shape {mine.Xs.shape}, expected {want.Xs.shape}"
-            message = (
-                f"{name}: your first {GATE_STEPS} steps on {where} differ from the reference's ({how}); "
-                f"fix the step first (the trajectory checks show how): {needs} awards points only to an optimizer whose steps are right"
-            )
-    if message is not None and hint:
-        message += f"\n  Hint: {hint}"
-    memo[key] = message
-    if message is not None:
+        return "returns NaN or inf"
+    Xs = fit.Xs
+    if Xs is None or Xs.shape != (steps + 1,) + probe.starts.shape:  # judge the steps, not the history's plumbing
+        Xs = np.stack([probe.starts] + [t.fit(name, probe.bowl, probe.starts, **{**probe.kwargs, "max_iter": k, "tol": 0.0}).X for k in range(1, steps + 1)])
+    if not np.all(np.isfinite(Xs)):
+        return "returns NaN or inf"
+    loss = ref.landscape(probe.bowl.name, **dict(probe.bowl.kwargs))
+    n, d = probe.starts.shape
+    losses = loss(Xs.reshape(-1, d)).reshape(steps + 1, n)
+    norms = np.linalg.norm(loss.grad(Xs.reshape(-1, d)).reshape(steps + 1, n, d), axis=2)
+    moves = np.any(Xs[1:] != Xs[:-1], axis=2)  # (steps, n)
+    running = norms[:-1] > STILL * norms[0]
+    if not moves.any():
+        return "does not move the iterates"
+    if np.all(Xs[1] == 0.0):  # where the bowl's minimum is the origin, "stops moving" cannot tell it from a step
+        return "sends every start to the origin in its first step, wherever it starts (does it return zeros?)"
+    if np.any(running & ~moves):
+        k, i = (int(v) for v in np.argwhere(running & ~moves)[0])
+        return f"stops moving: start {i} stays at {np.array2string(Xs[k, i], precision=4)} at step {k + 1} although its gradient there has norm {norms[k, i]:.3g}"
+    climbs = losses[1:] >= losses[0]
+    if climbs.any():
+        k, i = (int(v) for v in np.argwhere(climbs)[0])
+        return f"climbs: from start {i} the loss went from {losses[0, i]:.6g} to {losses[k + 1, i]:.6g} after {k + 1} step(s), where {name}'s steps go downhill"
+    step = np.abs(Xs[1:] - Xs[:-1])  # (steps, n, d)
+    full = np.all(step > 0, axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.max(step, axis=2) / np.min(step, axis=2) - 1.0
+    if d > 1 and full.any() and np.all(spread[full] <= SIGN_SPREAD):
+        return f"moves every coordinate by the same length at every step ({np.max(step[full]):.3g}): that is the sign of the gradient or a fixed step, while {name}'s step depends on the gradient's size"
+    if probe.curvature:
+        ratio = norms[-1] / norms[0]
+        ledger.note(float(ratio.max()), CURVATURE_CUT, f"{name}: gradient norm after {steps} steps on its probe, as a share of the first")
+        if not np.all(ratio < CURVATURE_CUT):
+            i = int(np.argmax(ratio))
+            return f"does not learn the curvature: after {steps} steps the gradient norm of start {i} is still {ratio[i]:.2g} of its first (a quasi-Newton method cuts it below {CURVATURE_CUT:g} there; gradient steps cannot)"
+    return None
+
+
+def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, needs: str = "this check", hint: str = "") -> None:
+    """Fail unless ``name``'s update is a real attempt at the method, judged by what it does
+    (``_behaviour``: it moves, stays finite, goes downhill on a convex bowl, uses the gradient's
+    size, and for quasi-Newton methods learns the curvature), never by agreement with the
+    reference's numbers; and unless, where this check runs (``spec`` from ``X0`` with
+    ``kwargs``), its first ``GATE_STEPS`` steps stay finite and move. Contract and property checks
+    call it first, so that a method that never moves (``return X``), returns NaN, takes the sign
+    of the gradient, a random or a fixed step, or claims convergence it did not reach earns
+    nothing from promises that such a method keeps trivially; a slip in a real update earns
+    every promise it keeps. The verdicts are remembered for the rest of the run; every failure
+    carries ``cause="gate:<name>"``."""
+    memo = t.memo
+    key = ("working", name)
+    if key not in memo:
+        memo[key] = _behaviour(t, ref, name) if name in PROBES else None
+    what = memo[key]
+    if what is None:
+        X0 = np.asarray(X0, dtype=np.float64)
+        site = ("working", name, repr(spec.as_dict()), X0.tobytes(), X0.shape, repr(sorted(kwargs.items())))
+        if site not in memo:
+            memo[site] = None
+            try:
+                mine = t.fit(name, spec, X0, **{**kwargs, "max_iter": GATE_STEPS, "tol": 0.0, "store_history": True})
+            except StudentError as exc:
+                if exc.kind != "bad_output" or "NaN" not in exc.message:
+                    raise
+                mine = None
+            if mine is None or mine.Xs is None or not np.all(np.isfinite(mine.Xs)) or np.array_equal(mine.Xs[1], mine.Xs[0]):
+                land = ", ".join(f"{k}={v}" for k, v in spec.kwargs if np.ndim(v) == 0)
+                memo[site] = f"does not move the iterates or returns NaN on {spec.name}({land})"
+        what = memo[site]
+    if what is not None:
+        message = f"{name}: your update {what}; {needs} waits on a working step (the trajectory checks show how your steps differ from the reference's)"
+        if hint:
+            message += f"\n  Hint: {hint}"
         raise CheckFailed(message, cause=f"gate:{name}")
 
 
-def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3) -> None:
+#: the working-step test's starts, in pairs on either side of the origin (near each bowl's minimum):
+#: a step that ignores where it is climbs from one side or the other
+PROBE_STARTS = np.array([[0.7, -1.2, 2.1], [-0.7, 1.2, -2.1], [1.0, 1.0, 1.0], [-1.0, -1.0, -1.0], [2.0, 0.5, -1.0], [-2.0, -0.5, 1.0]])
+
+
+def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3, probe: dict | None = None, curvature: bool = False) -> None:
     """Register the contract checks for optimizer ``name`` built with hyperparameters ``kwargs``.
 
     A random method (``deterministic=False``) has no batch-independence check: its draws
@@ -128,7 +219,11 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     that hovers around the minimum, like RMSprop, needs a looser one). ``bowl`` is the convex
     3-D problem the checks run on (a least-squares one for Gauss-Newton), ``rugged`` the 2-D
     non-convex one for batch independence; ``d`` is the bowl's dimension (2 or 3).
+    The working-step test (``require_working``) runs on ``bowl`` from ``PROBE_STARTS`` with
+    ``kwargs`` updated by ``probe`` (e.g. Langevin without noise); ``curvature``: the method
+    promises to learn the curvature (quasi-Newton), which the test then asks for too.
     """
+    PROBES[name] = Probe(bowl, PROBE_STARTS[:, :d], {**kwargs, **(probe or {})}, curvature)
     # No gradient coordinate is zero at these starts: there an adaptive step g / sqrt(g^2) is 0/0-like
     # and rounding alone would decide it.
     starts = np.array([[0.7, -1.2, 2.1], [1.0, 1.0, 1.0]])[:, :d]
