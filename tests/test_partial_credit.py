@@ -125,7 +125,7 @@ SLIPS = [
     Slip("sgd schedule t * t0 for t / t0", T, "return self.lr / (1.0 + t / self.t0)", "return self.lr / (1.0 + t * self.t0)", "SGD"),
     Slip("sgd draws with replacement", T, SGD_IDX, SGD_IDX.replace("replace=False", "replace=True"), "SGD"),
     Slip("sgd averages one step late (no + 1)", T, "return X + (self.z_ - X) / (self.t_ - self.average + 1)", "return X + (self.z_ - X) / (self.t_ - self.average)", "SGD"),
-    Slip("sgd starts averaging one step early (< for <=)", T, "if self.average is None or self.t_ <= self.average:", "if self.average is None or self.t_ < self.average:", "SGD"),
+    Slip("sgd schedule one step ahead (t + 1)", T, "self.z_ = self.z_ - self.step_size(self.t_) *", "self.z_ = self.z_ - self.step_size(self.t_ + 1) *", "SGD"),
     Slip("svrg + the snapshot's minibatch gradient", T, SVRG_G, SVRG_G.replace("- self.loss.grad_batch(self.snapshot_", "+ self.loss.grad_batch(self.snapshot_"), "SVRG"),
     Slip("svrg without the full gradient", T, SVRG_G, SVRG_G.replace(" + self.full_grad_", ""), "SVRG"),
     Slip("svrg steps from the snapshot", T, "return X - self.lr * g", "return self.snapshot_ - self.lr * g", "SVRG"),
@@ -179,7 +179,7 @@ def test_a_slip_costs_the_checks_it_breaks(graded, slip):
     gated = [name for name, r in results.items() if r.cause.startswith("gate:")]
     if not gated:  # the gate let it through: the contract checks its plumbing passes keep their points
         kept = {name: results[f"{slip.exercise}.{name}"] for name in PLUMBING if f"{slip.exercise}.{name}" in results}
-        lost = {name: r.output[:300] for name, r in kept.items() if r.status != "passed"}
+        lost = {name: r.output[:300] for name, r in kept.items() if r.status != "passed" and r.kind != "error"}  # a crash is broken plumbing
         assert not lost, f"{slip.name}: plumbing checks failed: {lost}"
 
 

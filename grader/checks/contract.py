@@ -70,60 +70,86 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spe
         )
 
 
-#: the working-step test runs this many steps on the probe (quasi-Newton methods: CURVATURE_STEPS)
+#: the working-step test runs this many steps on its probe
 GATE_STEPS = 5
-#: a quasi-Newton method cuts every start's gradient norm below CURVATURE_CUT times its first in CURVATURE_STEPS steps
-CURVATURE_STEPS = 10
-CURVATURE_CUT = 1e-4
 #: a row whose gradient norm fell below this share of its first has converged and may stand still
 STILL = 1e-8
 #: a step whose coordinates all move by the same length, to this relative spread, is a sign step
 SIGN_SPREAD = 1e-6
+#: a step whose |cosine| with the gradient is above this lies on the gradient's line
+ON_GRADIENT = 0.999
 
 
 @dataclass(frozen=True)
 class Probe:
-    """Where the working-step test of one optimizer runs: a convex ``bowl``, ``starts: (n, d)``
-    around it, and hyperparameters ``kwargs`` for which the method goes downhill there.
-    ``curvature``: the method promises to learn the bowl's curvature (quasi-Newton)."""
+    """Where and how the working-step test of one optimizer runs: a convex ``bowl``, ``starts:
+    (n, d)`` around its minimum, hyperparameters ``kwargs``; ``off_gradient``: the method's step
+    uses curvature, so it leaves the gradient's line (Newton); ``learns``: the static method
+    that learns the curvature from a pair ``(s, y)`` (``"inverse_update"``, ``"two_loop"``)."""
 
     bowl: LandscapeSpec
     starts: np.ndarray
     kwargs: dict
-    curvature: bool = False
+    off_gradient: bool = False
+    learns: str = ""
 
 
 #: optimizer name -> its Probe (``register_contract`` sets it)
 PROBES: dict[str, Probe] = {}
 
 
+def _learns_from_pairs(t, name: str, method: str, d: int) -> str | None:
+    """None if ``name.method`` answers finitely and differently for two different curvature pairs
+    (two rows each, positive curvature ``y = M s``); else what is wrong."""
+    M = np.array([[3.0, 0.5, 0.0], [0.5, 2.0, 0.3], [0.0, 0.3, 1.0]])[:d, :d]
+    answers = []
+    for s in (np.array([[1.0, -0.5, 0.3], [0.2, 0.8, -0.6]])[:, :d], np.array([[-0.4, 1.1, 0.7], [0.9, 0.1, 0.5]])[:, :d]):
+        y = s @ M
+        if method == "two_loop":  # H g from one stored pair, gamma = 1
+            g = np.array([[0.6, -1.0, 0.4], [1.2, 0.3, -0.7]])[:, :d]
+            args = (g, s[None], y[None], (1.0 / np.einsum("nd,nd->n", s, y))[None], np.ones(2))
+        else:
+            args = (np.broadcast_to(np.eye(d), (2, d, d)).copy(), s, y)
+        try:
+            answers.append(t.static(name, method, *args))
+        except StudentError as exc:
+            if exc.kind != "bad_output":
+                raise
+            return f"answers NaN, inf or a misshapen array in {name}.{method}"
+    if np.allclose(answers[0], answers[1], rtol=1e-6, atol=1e-9):
+        return f"does not learn from the curvature pairs: {name}.{method} gives the same answer for two different pairs (s, y)"
+    return None
+
+
 def _behaviour(t, ref, name: str) -> str | None:
     """What is wrong with ``name``'s update, judged by what it does on its probe; None if nothing.
 
     Every optimizer of the course, on a convex bowl with the probe's hyperparameters, from every
-    start and for the first ``GATE_STEPS`` steps (``CURVATURE_STEPS`` for a quasi-Newton method):
+    start (they surround the bowl's minimum) and for the first ``GATE_STEPS`` steps:
 
     1. stays finite;
     2. moves at every step, unless the row has converged (gradient norm below ``STILL`` times its
-       first): this fails ``return X``, NaN, a jump to zeros that then stays, a claimed convergence;
-       and does not send every start to the origin at once (the inversion methods' bowls have
-       their minimum there, where a jump to zeros would look converged);
-    3. goes downhill: every iterate's loss is below the start's (a climbing, random or fixed step
-       fails from one start or another of the probe, which surround the bowl's minimum);
+       first), and does not send every start to the origin at once (the inversion methods' bowls
+       have their minimum there): this fails ``return X``, NaN, zeros, a claimed convergence;
+    3. follows the gradient's sense: its first step goes downhill from every start (or, a sign
+       slip, uphill from every start), never downhill from some and uphill from others, as a
+       random or a fixed step does;
     4. uses the gradient's size, not only its sign: some step of some start moves its coordinates
-       by different lengths (a sign step, or a fixed one, moves them all by the same length; the
+       by different lengths (a sign step or a fixed one moves them all by the same length; the
        first step of AdaGrad, RMSprop and Adam is such a step by design, their later ones are not);
-    5. quasi-Newton methods (``Probe.curvature``) learn the curvature: after ``CURVATURE_STEPS``
-       steps every start's gradient norm is below ``CURVATURE_CUT`` times its first, which no
-       gradient step, with or without a line search, reaches on the probe's bowl.
+    5. Newton (``Probe.off_gradient``) uses the curvature: from some start its first step leaves
+       the gradient's line (a step along the gradient, or the gradient itself, is not Newton's);
+    6. quasi-Newton methods (``Probe.learns``) learn from the curvature pairs: their
+       ``inverse_update`` (``two_loop``) answers differently for different pairs ``(s, y)``
+       (a matrix kept as it is, shifted by a constant or drawn at random does not).
 
     None of these compares with the reference's numbers: a slip that changes the numbers (a
-    wrong bias correction, a constant factor, a missing term) passes, and costs only the checks
-    that look at the numbers. Langevin runs without noise (gradient descent), SGD with the
-    whole sum as its batch (its probe's ``kwargs`` say so).
+    wrong bias correction, a constant factor, a missing term, a sign, a transpose) passes and
+    costs only the checks that look at the numbers. Langevin runs without noise (gradient
+    descent), SGD with the whole sum as its batch (its probe's ``kwargs`` say so).
     """
     probe = PROBES[name]
-    steps = CURVATURE_STEPS if probe.curvature else GATE_STEPS
+    steps = GATE_STEPS
     try:
         fit = t.fit(name, probe.bowl, probe.starts, **{**probe.kwargs, "max_iter": steps, "tol": 0.0, "store_history": True})
     except StudentError as exc:
@@ -137,40 +163,41 @@ def _behaviour(t, ref, name: str) -> str | None:
         return "returns NaN or inf"
     loss = ref.landscape(probe.bowl.name, **dict(probe.bowl.kwargs))
     n, d = probe.starts.shape
-    losses = loss(Xs.reshape(-1, d)).reshape(steps + 1, n)
-    norms = np.linalg.norm(loss.grad(Xs.reshape(-1, d)).reshape(steps + 1, n, d), axis=2)
+    grads = loss.grad(Xs.reshape(-1, d)).reshape(Xs.shape)
+    norms = np.linalg.norm(grads, axis=2)
     moves = np.any(Xs[1:] != Xs[:-1], axis=2)  # (steps, n)
     running = norms[:-1] > STILL * norms[0]
     if not moves.any():
         return "does not move the iterates"
-    if np.all(Xs[1] == 0.0):  # where the bowl's minimum is the origin, "stops moving" cannot tell it from a step
-        return "sends every start to the origin in its first step, wherever it starts (does it return zeros?)"
     if np.any(running & ~moves):
         k, i = (int(v) for v in np.argwhere(running & ~moves)[0])
         return f"stops moving: start {i} stays at {np.array2string(Xs[k, i], precision=4)} at step {k + 1} although its gradient there has norm {norms[k, i]:.3g}"
-    climbs = losses[1:] >= losses[0]
-    if climbs.any():
-        k, i = (int(v) for v in np.argwhere(climbs)[0])
-        return f"climbs: from start {i} the loss went from {losses[0, i]:.6g} to {losses[k + 1, i]:.6g} after {k + 1} step(s), where {name}'s steps go downhill"
+    if np.all(Xs[1] == 0.0):
+        return "sends every start to the origin in its first step, wherever it starts (does it return zeros?)"
+    first = Xs[1] - Xs[0]
+    slope = np.einsum("nd,nd->n", first, grads[0])  # < 0: downhill
+    if not (np.all(slope < 0) or np.all(slope > 0)):
+        down, up = np.flatnonzero(slope < 0).tolist(), np.flatnonzero(slope >= 0).tolist()
+        return f"does not follow the gradient: its first step goes downhill from starts {down} but not from starts {up} of a convex bowl"
     step = np.abs(Xs[1:] - Xs[:-1])  # (steps, n, d)
     full = np.all(step > 0, axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.max(step, axis=2) / np.min(step, axis=2) - 1.0
     if d > 1 and full.any() and np.all(spread[full] <= SIGN_SPREAD):
         return f"moves every coordinate by the same length at every step ({np.max(step[full]):.3g}): that is the sign of the gradient or a fixed step, while {name}'s step depends on the gradient's size"
-    if probe.curvature:
-        ratio = norms[-1] / norms[0]
-        ledger.note(float(ratio.max()), CURVATURE_CUT, f"{name}: gradient norm after {steps} steps on its probe, as a share of the first")
-        if not np.all(ratio < CURVATURE_CUT):
-            i = int(np.argmax(ratio))
-            return f"does not learn the curvature: after {steps} steps the gradient norm of start {i} is still {ratio[i]:.2g} of its first (a quasi-Newton method cuts it below {CURVATURE_CUT:g} there; gradient steps cannot)"
+    if probe.off_gradient:
+        cosine = slope / (np.linalg.norm(first, axis=1) * norms[0])
+        if np.all(np.abs(cosine) > ON_GRADIENT):
+            return f"steps along the gradient's line from every start (cosines {np.array2string(-cosine, precision=4)}), while {name}'s step bends it by the curvature"
+    if probe.learns:
+        return _learns_from_pairs(t, name, probe.learns, d)
     return None
 
 
 def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, needs: str = "this check", hint: str = "") -> None:
     """Fail unless ``name``'s update is a real attempt at the method, judged by what it does
-    (``_behaviour``: it moves, stays finite, goes downhill on a convex bowl, uses the gradient's
-    size, and for quasi-Newton methods learns the curvature), never by agreement with the
+    (``_behaviour``: it moves, stays finite, follows the gradient's sense on a convex bowl, uses
+    the gradient's size; Newton bends the step by the curvature, quasi-Newton methods learn it), never by agreement with the
     reference's numbers; and unless, where this check runs (``spec`` from ``X0`` with
     ``kwargs``), its first ``GATE_STEPS`` steps stay finite and move. Contract and property checks
     call it first, so that a method that never moves (``return X``), returns NaN, takes the sign
@@ -210,7 +237,7 @@ def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, ne
 PROBE_STARTS = np.array([[0.7, -1.2, 2.1], [-0.7, 1.2, -2.1], [1.0, 1.0, 1.0], [-1.0, -1.0, -1.0], [2.0, 0.5, -1.0], [-2.0, -0.5, 1.0]])
 
 
-def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3, probe: dict | None = None, curvature: bool = False) -> None:
+def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3, probe: dict | None = None, off_gradient: bool = False, learns: str = "") -> None:
     """Register the contract checks for optimizer ``name`` built with hyperparameters ``kwargs``.
 
     A random method (``deterministic=False``) has no batch-independence check: its draws
@@ -220,10 +247,10 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     3-D problem the checks run on (a least-squares one for Gauss-Newton), ``rugged`` the 2-D
     non-convex one for batch independence; ``d`` is the bowl's dimension (2 or 3).
     The working-step test (``require_working``) runs on ``bowl`` from ``PROBE_STARTS`` with
-    ``kwargs`` updated by ``probe`` (e.g. Langevin without noise); ``curvature``: the method
-    promises to learn the curvature (quasi-Newton), which the test then asks for too.
+    ``kwargs`` updated by ``probe`` (e.g. Langevin without noise); ``off_gradient`` and
+    ``learns`` ask it for what only that family does (``Probe``).
     """
-    PROBES[name] = Probe(bowl, PROBE_STARTS[:, :d], {**kwargs, **(probe or {})}, curvature)
+    PROBES[name] = Probe(bowl, PROBE_STARTS[:, :d], {**kwargs, **(probe or {})}, off_gradient, learns)
     # No gradient coordinate is zero at these starts: there an adaptive step g / sqrt(g^2) is 0/0-like
     # and rounding alone would decide it.
     starts = np.array([[0.7, -1.2, 2.1], [1.0, 1.0, 1.0]])[:, :d]
