@@ -129,8 +129,10 @@ def _behaviour(t, ref, name: str) -> str | None:
 
     1. stays finite;
     2. moves at every step, unless the row has converged (gradient norm below ``STILL`` times its
-       first), and does not send every start to the origin at once (the inversion methods' bowls
-       have their minimum there): this fails ``return X``, NaN, zeros, a claimed convergence;
+       first; for a quasi-Newton method only the first step, since a line search may refuse a
+       later one that would climb), and does not send every start to the origin at once (the
+       inversion methods' bowls have their minimum there): this fails ``return X``, NaN, zeros,
+       a claimed convergence;
     3. follows the gradient's sense: its first step goes downhill from every start (or, a sign
        slip, uphill from every start), never downhill from some and uphill from others, as a
        random or a fixed step does;
@@ -167,6 +169,8 @@ def _behaviour(t, ref, name: str) -> str | None:
     norms = np.linalg.norm(grads, axis=2)
     moves = np.any(Xs[1:] != Xs[:-1], axis=2)  # (steps, n)
     running = norms[:-1] > STILL * norms[0]
+    if probe.learns:  # a line search may refuse a later step that would climb; what the method learns is rule 6's
+        running[1:] = False
     if not moves.any():
         return "does not move the iterates"
     if np.any(running & ~moves):
