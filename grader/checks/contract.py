@@ -158,6 +158,8 @@ def _behaviour(t, ref, name: str) -> str | None:
         if exc.kind != "bad_output" or "NaN" not in exc.message:
             raise
         return "returns NaN or inf"
+    if np.any(fit.diverged):
+        return f"returns NaN or inf: fit stopped start(s) {np.flatnonzero(np.atleast_1d(fit.diverged)).tolist()} as diverged within {steps} steps"
     Xs = fit.Xs
     if Xs is None or Xs.shape != (steps + 1,) + probe.starts.shape:  # judge the steps, not the history's plumbing
         Xs = np.stack([probe.starts] + [t.fit(name, probe.bowl, probe.starts, **{**probe.kwargs, "max_iter": k, "tol": 0.0}).X for k in range(1, steps + 1)])
