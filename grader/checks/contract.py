@@ -203,9 +203,9 @@ def _behaviour(t, ref, name: str) -> str | None:
 def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, needs: str = "this check", hint: str = "") -> None:
     """Fail unless ``name``'s update is a real attempt at the method, judged by what it does
     (``_behaviour``: it moves, stays finite, follows the gradient's sense on a convex bowl, uses
-    the gradient's size; Newton bends the step by the curvature, quasi-Newton methods learn it), never by agreement with the
-    reference's numbers; and unless, where this check runs (``spec`` from ``X0`` with
-    ``kwargs``), its first ``GATE_STEPS`` steps stay finite and move. Contract and property checks
+    the gradient's size; Newton bends the step by the curvature, quasi-Newton methods learn it),
+    never by agreement with the reference's numbers; and unless, where this check runs (``spec``
+    from ``X0`` with ``kwargs``), its first ``GATE_STEPS`` steps stay finite and move. Contract and property checks
     call it first, so that a method that never moves (``return X``), returns NaN, takes the sign
     of the gradient, a random or a fixed step, or claims convergence it did not reach earns
     nothing from promises that such a method keeps trivially; a slip in a real update earns
@@ -219,17 +219,16 @@ def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, ne
     if what is None:
         X0 = np.asarray(X0, dtype=np.float64)
         site = ("working", name, repr(spec.as_dict()), X0.tobytes(), X0.shape, repr(sorted(kwargs.items())))
-        if site not in memo:
-            memo[site] = None
+        if site not in memo:  # a crash here is raised again by every check that asks
             try:
                 mine = t.fit(name, spec, X0, **{**kwargs, "max_iter": GATE_STEPS, "tol": 0.0, "store_history": True})
             except StudentError as exc:
                 if exc.kind != "bad_output" or "NaN" not in exc.message:
                     raise
                 mine = None
-            if mine is None or mine.Xs is None or not np.all(np.isfinite(mine.Xs)) or np.array_equal(mine.Xs[1], mine.Xs[0]):
-                land = ", ".join(f"{k}={v}" for k, v in spec.kwargs if np.ndim(v) == 0)
-                memo[site] = f"does not move the iterates or returns NaN on {spec.name}({land})"
+            land = ", ".join(f"{k}={v}" for k, v in spec.kwargs if np.ndim(v) == 0)
+            still = mine is None or mine.Xs is None or not np.all(np.isfinite(mine.Xs)) or np.array_equal(mine.Xs[1], mine.Xs[0])
+            memo[site] = f"does not move the iterates or returns NaN on {spec.name}({land})" if still else None
         what = memo[site]
     if what is not None:
         message = f"{name}: your update {what}; {needs} waits on a working step (the trajectory checks show how your steps differ from the reference's)"
