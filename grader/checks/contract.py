@@ -302,7 +302,10 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
         loss = ref.landscape(bowl.name, **dict(bowl.kwargs))
         X0 = starts
         fit = t.fit(name, bowl, X0, max_iter=5000, tol=stop_tol, **kwargs)
-        norms = np.linalg.norm(loss.grad(fit.X), axis=1)
+        try:
+            norms = np.linalg.norm(loss.grad(fit.X), axis=1)
+        except StudentError:  # the reference's gradient overflows where a run went far off (a step that climbs)
+            norms = np.full(len(fit.X), np.inf)
         expect(bool(np.all(fit.converged)), f"{name}: on a convex quadratic with tol={stop_tol:g} every start should converge within 5000 updates; converged_ = {fit.converged.tolist()}, gradient norms {norms.tolist()}\n  Hint: {hint}")
         expect(bool(np.all(norms < stop_tol)), f"{name}: converged_ says True but the gradient norms at X_ are {norms.tolist()} (tol {stop_tol:g})")
         expect(bool(np.all(fit.n_iter < 5000)), f"{name}: converged rows should stop before max_iter; n_iter_ = {fit.n_iter.tolist()}")
