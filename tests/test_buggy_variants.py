@@ -91,7 +91,7 @@ CATALOGUE = [
     Bug("rmsprop swaps decay and 1 - decay", F, (("self.v_ = self.decay * self.v_ + (1.0 - self.decay) * g**2", "self.v_ = (1.0 - self.decay) * self.v_ + self.decay * g**2"),), "RMSprop", ("RMSprop.trajectory.reference",)),
     Bug("rmsprop eps inside the square root", F, (("return X - self.lr * g / (np.sqrt(self.v_) + self.eps)", "return X - self.lr * g / np.sqrt(self.v_ + self.eps)"),), "RMSprop", ("RMSprop.trajectory.reference",)),
     # ---- Adam
-    Bug("adam without bias correction", F, (("m_hat = self.m_ / (1.0 - self.beta1**self.t_)", "m_hat = self.m_"), ("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_")), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
+    Bug("adam without bias correction", F, (("m_hat = self.m_ / (1.0 - self.beta1**self.t_)", "m_hat = self.m_"), ("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_")), "Adam", ("Adam.first_step", "Adam.trajectory.reference", "Adam.hyperparameters")),
     Bug("adam corrects with the step count from 0 (t incremented after)", F, (("        self.t_ += 1\n", ""), ("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "self.t_ += 1\n        return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)")), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
     Bug("adam step count not reset between fits", F, (("self.t_ = 0\n", "self.t_ = getattr(self, 't_', 0)\n"),), "Adam", ("Adam.contract.refit",)),
     Bug("adam eps inside the square root", F, (("return X - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)", "return X - self.lr * m_hat / np.sqrt(v_hat + self.eps)"),), "Adam", ("Adam.trajectory.reference",)),
@@ -135,7 +135,7 @@ CATALOGUE = [
     Bug("physical gradient inverts the step dy, not y + dy", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return X + self.local_inverse(newton_step_in_y(self.loss, Y, self.lr), X)"),), "PhysicalGradient", ("PhysicalGradient.trajectory.notebook", "PhysicalGradient.trajectory.reference"), ("wrong", "bad_output", "error")),
     Bug("physical gradient takes a gradient step in y", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return self.local_inverse(Y - self.lr * self.loss.grad_y(Y), X)"),), "PhysicalGradient", ("PhysicalGradient.trajectory.notebook", "PhysicalGradient.straight_in_y"), ("wrong", "bad_output", "error")),
     Bug("physical gradient loses the branch (no guide)", I, (("return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), X)", "return self.local_inverse(Y + newton_step_in_y(self.loss, Y, self.lr), np.ones_like(X))"),), "PhysicalGradient", ("PhysicalGradient.trajectory.reference",)),
-    Bug("adam corrects only the first moment", F, (("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_"),), "Adam", ("Adam.first_step", "Adam.trajectory.reference")),
+    Bug("adam corrects only the first moment", F, (("v_hat = self.v_ / (1.0 - self.beta2**self.t_)", "v_hat = self.v_"),), "Adam", ("Adam.first_step", "Adam.trajectory.reference", "Adam.hyperparameters")),
 ]
 
 # ---- added with the trust work: hyperparameters, special cases, J vs J^T, option paths

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -70,58 +72,179 @@ def same_path(name: str, got, want, what: str, hint: str, tol: float = 1e-9, spe
         )
 
 
-#: the working-step test: this many steps must agree with the reference's to GATE_TOL (relative)
-GATE_STEPS = 3
-GATE_TOL = 1e-6
+#: the working-step test runs this many steps on its probe
+GATE_STEPS = 5
+#: a row whose gradient norm fell below this share of its first has converged and may stand still
+STILL = 1e-8
+#: a step whose coordinates all move by the same length, to this relative spread, is a sign step
+SIGN_SPREAD = 1e-6
+#: a step whose |cosine| with the gradient is above this lies on the gradient's line
+ON_GRADIENT = 0.999
 
 
-def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, needs: str = "this check", hint: str = "") -> None:
-    """Fail unless ``name(**kwargs)`` really works on ``spec``: its first ``GATE_STEPS`` steps from
-    ``X0`` move, stay finite and agree with the reference's. Contract and property checks call it
-    first, so that a method that never moves (``return X``), returns NaN, or takes some other
-    step (the sign of the gradient, a random one) earns nothing from promises that such a method
-    keeps trivially. The verdict is remembered for the rest of the run."""
-    X0 = np.asarray(X0, dtype=np.float64)
-    key = ("working", name, repr(spec.as_dict()), X0.tobytes(), X0.shape, repr(sorted(kwargs.items())))
-    memo = t.memo
-    if key in memo:
-        if memo[key] is not None:
-            raise CheckFailed(memo[key], cause=f"gate:{name}")
-        return
-    run = {**kwargs, "max_iter": GATE_STEPS, "tol": 0.0, "store_history": True}
-    message = None
+@dataclass(frozen=True)
+class Probe:
+    """Where and how the working-step test of one optimizer runs: a convex ``bowl``, ``starts:
+    (n, d)`` around its minimum, hyperparameters ``kwargs``; ``off_gradient``: the method's step
+    uses curvature, so it leaves the gradient's line (Newton); ``learns``: the static method
+    that learns the curvature from a pair ``(s, y)`` (``"inverse_update"``, ``"two_loop"``)."""
+
+    bowl: LandscapeSpec
+    starts: np.ndarray
+    kwargs: dict
+    off_gradient: bool = False
+    learns: str = ""
+
+
+#: optimizer name -> its Probe (``register_contract`` sets it)
+PROBES: dict[str, Probe] = {}
+
+
+def _learns_from_pairs(t, name: str, method: str, d: int) -> str | None:
+    """None if ``name.method`` answers finitely and differently for two different curvature pairs
+    (two rows each, positive curvature ``y = M s``); else what is wrong."""
+    M = np.array([[3.0, 0.5, 0.0], [0.5, 2.0, 0.3], [0.0, 0.3, 1.0]])[:d, :d]
+    answers = []
+    for s in (np.array([[1.0, -0.5, 0.3], [0.2, 0.8, -0.6]])[:, :d], np.array([[-0.4, 1.1, 0.7], [0.9, 0.1, 0.5]])[:, :d]):
+        y = s @ M
+        if method == "two_loop":  # H g from one stored pair, gamma = 1
+            g = np.array([[0.6, -1.0, 0.4], [1.2, 0.3, -0.7]])[:, :d]
+            args = (g, s[None], y[None], (1.0 / np.einsum("nd,nd->n", s, y))[None], np.ones(2))
+        else:
+            args = (np.broadcast_to(np.eye(d), (2, d, d)).copy(), s, y)
+        try:
+            answers.append(t.static(name, method, *args))
+        except StudentError as exc:
+            if exc.kind != "bad_output":
+                raise
+            return f"answers NaN, inf or a misshapen array in {name}.{method}"
+    if np.allclose(answers[0], answers[1], rtol=1e-6, atol=1e-9):
+        return f"does not learn from the curvature pairs: {name}.{method} gives the same answer for two different pairs (s, y)"
+    return None
+
+
+def _behaviour(t, ref, name: str) -> str | None:
+    """What is wrong with ``name``'s update, judged by what it does on its probe; None if nothing.
+
+    Every optimizer of the course, on a convex bowl with the probe's hyperparameters, from every
+    start (they surround the bowl's minimum) and for the first ``GATE_STEPS`` steps:
+
+    1. stays finite;
+    2. moves at every step, unless the row has converged (gradient norm below ``STILL`` times its
+       first; for a quasi-Newton method only the first step, since a line search may refuse a
+       later one that would climb), and does not send every start to the origin at once (the
+       inversion methods' bowls have their minimum there): this fails ``return X``, NaN, zeros,
+       a claimed convergence;
+    3. follows the gradient's sense: its first step goes downhill from every start (or, a sign
+       slip, uphill from every start), never downhill from some and uphill from others, as a
+       random or a fixed step does;
+    4. uses the gradient's size, not only its sign: some step of some start moves its coordinates
+       by different lengths (a sign step or a fixed one moves them all by the same length; the
+       first step of AdaGrad, RMSprop and Adam is such a step by design, their later ones are not);
+    5. Newton (``Probe.off_gradient``) uses the curvature: from some start its first step leaves
+       the gradient's line (a step along the gradient, or the gradient itself, is not Newton's);
+    6. quasi-Newton methods (``Probe.learns``) learn from the curvature pairs: their
+       ``inverse_update`` (``two_loop``) answers differently for different pairs ``(s, y)``
+       (a matrix kept as it is, shifted by a constant or drawn at random does not).
+
+    None of these compares with the reference's numbers: a slip that changes the numbers (a
+    wrong bias correction, a constant factor, a missing term, a sign, a transpose) passes and
+    costs only the checks that look at the numbers. Langevin runs without noise (gradient
+    descent), SGD with the whole sum as its batch (its probe's ``kwargs`` say so).
+    """
+    probe = PROBES[name]
+    steps = GATE_STEPS
     try:
-        mine = t.fit(name, spec, X0, **run)
+        fit = t.fit(name, probe.bowl, probe.starts, **{**probe.kwargs, "max_iter": steps, "tol": 0.0, "store_history": True})
     except StudentError as exc:
         if exc.kind != "bad_output" or "NaN" not in exc.message:
             raise
-        mine = None
-    want = ref.fit(name, spec, X0, **run)
-    land = ", ".join(f"{k}={v}" for k, v in spec.kwargs if np.ndim(v) == 0)
-    where = f"{spec.name}({land})"
-    if mine is None or mine.Xs is None or not np.all(np.isfinite(mine.Xs)) or np.array_equal(mine.Xs[1], mine.Xs[0]):
-        message = (
-            f"{name}: your update does not move the iterates (or returns NaN) on {where}: implement update first; "
-            f"{needs} needs a working step before its promise is worth points"
-        )
-    else:
-        with np.errstate(invalid="ignore", over="ignore"):
-            gap = max_gap(mine.Xs, want.Xs)[0] if mine.Xs.shape == want.Xs.shape else np.inf
-        ledger.note(float(gap), GATE_TOL, f"{name}: first {GATE_STEPS} steps on {where}")
-        if not gap <= GATE_TOL:
-            how = path_difference(mine.Xs, want.Xs, GATE_TOL, hyperparameters(name, kwargs)) if mine.Xs.shape == want.Xs.shape else f"history shape {mine.Xs.shape}, expected {want.Xs.shape}"
-            message = (
-                f"{name}: your first {GATE_STEPS} steps on {where} differ from the reference's ({how}); "
-                f"fix the step first (the trajectory checks show how): {needs} awards points only to an optimizer whose steps are right"
-            )
-    if message is not None and hint:
-        message += f"\n  Hint: {hint}"
-    memo[key] = message
-    if message is not None:
+        return "returns NaN or inf"
+    if np.any(fit.diverged):
+        return f"returns NaN or inf: fit stopped start(s) {np.flatnonzero(np.atleast_1d(fit.diverged)).tolist()} as diverged within {steps} steps"
+    Xs = fit.Xs
+    if Xs is None or Xs.shape != (steps + 1,) + probe.starts.shape:  # judge the steps, not the history's plumbing
+        Xs = np.stack([probe.starts] + [t.fit(name, probe.bowl, probe.starts, **{**probe.kwargs, "max_iter": k, "tol": 0.0}).X for k in range(1, steps + 1)])
+    if not np.all(np.isfinite(Xs)):
+        return "returns NaN or inf"
+    loss = ref.landscape(probe.bowl.name, **dict(probe.bowl.kwargs))
+    n, d = probe.starts.shape
+    grads = loss.grad(Xs.reshape(-1, d)).reshape(Xs.shape)
+    norms = np.linalg.norm(grads, axis=2)
+    moves = np.any(Xs[1:] != Xs[:-1], axis=2)  # (steps, n)
+    running = norms[:-1] > STILL * norms[0]
+    if probe.learns:  # a line search may refuse a later step that would climb; what the method learns is rule 6's
+        running[1:] = False
+    if not moves.any():
+        return "does not move the iterates"
+    if np.any(running & ~moves):
+        k, i = (int(v) for v in np.argwhere(running & ~moves)[0])
+        return f"stops moving: start {i} stays at {np.array2string(Xs[k, i], precision=4)} at step {k + 1} although its gradient there has norm {norms[k, i]:.3g}"
+    if np.all(Xs[1] == 0.0):
+        return "sends every start to the origin in its first step, wherever it starts (does it return zeros?)"
+    first = Xs[1] - Xs[0]
+    slope = np.einsum("nd,nd->n", first, grads[0])  # < 0: downhill
+    if not (np.all(slope < 0) or np.all(slope > 0)):
+        down, up = np.flatnonzero(slope < 0).tolist(), np.flatnonzero(slope >= 0).tolist()
+        return f"does not follow the gradient: its first step goes downhill from starts {down} but not from starts {up} of a convex bowl"
+    step = np.abs(Xs[1:] - Xs[:-1])  # (steps, n, d)
+    full = np.all(step > 0, axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.max(step, axis=2) / np.min(step, axis=2) - 1.0
+    if d > 1 and full.any() and np.all(spread[full] <= SIGN_SPREAD):
+        return f"moves every coordinate by the same length at every step ({np.max(step[full]):.3g}): that is the sign of the gradient or a fixed step, while {name}'s step depends on the gradient's size"
+    if probe.off_gradient:
+        cosine = slope / (np.linalg.norm(first, axis=1) * norms[0])
+        if np.all(np.abs(cosine) > ON_GRADIENT):
+            return f"steps along the gradient's line from every start (cosines {np.array2string(-cosine, precision=4)}), while {name}'s step bends it by the curvature"
+    if probe.learns:
+        return _learns_from_pairs(t, name, probe.learns, d)
+    return None
+
+
+def require_working(t, ref, name: str, spec: LandscapeSpec, X0, kwargs: dict, needs: str = "this check", hint: str = "") -> None:
+    """Fail unless ``name``'s update is a real attempt at the method, judged by what it does
+    (``_behaviour``: it moves, stays finite, follows the gradient's sense on a convex bowl, uses
+    the gradient's size; Newton bends the step by the curvature, quasi-Newton methods learn it),
+    never by agreement with the reference's numbers; and unless, where this check runs (``spec``
+    from ``X0`` with ``kwargs``), its first ``GATE_STEPS`` steps stay finite and move. Contract and property checks
+    call it first, so that a method that never moves (``return X``), returns NaN, takes the sign
+    of the gradient, a random or a fixed step, or claims convergence it did not reach earns
+    nothing from promises that such a method keeps trivially; a slip in a real update earns
+    every promise it keeps. The verdicts are remembered for the rest of the run; every failure
+    carries ``cause="gate:<name>"``."""
+    memo = t.memo
+    key = ("working", name)
+    if key not in memo:
+        memo[key] = _behaviour(t, ref, name) if name in PROBES else None
+    what = memo[key]
+    if what is None:
+        X0 = np.asarray(X0, dtype=np.float64)
+        site = ("working", name, repr(spec.as_dict()), X0.tobytes(), X0.shape, repr(sorted(kwargs.items())))
+        if site not in memo:  # a crash here is raised again by every check that asks
+            try:
+                mine = t.fit(name, spec, X0, **{**kwargs, "max_iter": GATE_STEPS, "tol": 0.0, "store_history": True})
+            except StudentError as exc:
+                if exc.kind != "bad_output" or "NaN" not in exc.message:
+                    raise
+                mine = None
+            land = ", ".join(f"{k}={v}" for k, v in spec.kwargs if np.ndim(v) == 0)
+            still = mine is None or mine.Xs is None or not np.all(np.isfinite(mine.Xs)) or np.array_equal(mine.Xs[1], mine.Xs[0])
+            memo[site] = f"does not move the iterates or returns NaN on {spec.name}({land})" if still else None
+        what = memo[site]
+    if what is not None:
+        message = f"{name}: your update {what}; {needs} waits on a working step (the trajectory checks show how your steps differ from the reference's)"
+        if hint:
+            message += f"\n  Hint: {hint}"
         raise CheckFailed(message, cause=f"gate:{name}")
 
 
-def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3) -> None:
+#: the working-step test's starts, in pairs on either side of the origin (near each bowl's minimum):
+#: a step that ignores where it is climbs from one side or the other
+PROBE_STARTS = np.array([[0.7, -1.2, 2.1], [-0.7, 1.2, -2.1], [1.0, 1.0, 1.0], [-1.0, -1.0, -1.0], [2.0, 0.5, -1.0], [-2.0, -0.5, 1.0]])
+
+
+def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = True, stop_tol: float = 1e-3, bowl: LandscapeSpec = BOWL, rugged: LandscapeSpec = WELLS, d: int = 3, probe: dict | None = None, off_gradient: bool = False, learns: str = "") -> None:
     """Register the contract checks for optimizer ``name`` built with hyperparameters ``kwargs``.
 
     A random method (``deterministic=False``) has no batch-independence check: its draws
@@ -130,7 +253,11 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
     that hovers around the minimum, like RMSprop, needs a looser one). ``bowl`` is the convex
     3-D problem the checks run on (a least-squares one for Gauss-Newton), ``rugged`` the 2-D
     non-convex one for batch independence; ``d`` is the bowl's dimension (2 or 3).
+    The working-step test (``require_working``) runs on ``bowl`` from ``PROBE_STARTS`` with
+    ``kwargs`` updated by ``probe`` (e.g. Langevin without noise); ``off_gradient`` and
+    ``learns`` ask it for what only that family does (``Probe``).
     """
+    PROBES[name] = Probe(bowl, PROBE_STARTS[:, :d], {**kwargs, **(probe or {})}, off_gradient, learns)
     # No gradient coordinate is zero at these starts: there an adaptive step g / sqrt(g^2) is 0/0-like
     # and rounding alone would decide it.
     starts = np.array([[0.7, -1.2, 2.1], [1.0, 1.0, 1.0]])[:, :d]
@@ -177,7 +304,10 @@ def register_contract(name: str, kwargs: dict, hint: str, deterministic: bool = 
         loss = ref.landscape(bowl.name, **dict(bowl.kwargs))
         X0 = starts
         fit = t.fit(name, bowl, X0, max_iter=5000, tol=stop_tol, **kwargs)
-        norms = np.linalg.norm(loss.grad(fit.X), axis=1)
+        try:
+            norms = np.linalg.norm(loss.grad(fit.X), axis=1)
+        except StudentError:  # the reference's gradient overflows where a run went far off (a step that climbs)
+            norms = np.full(len(fit.X), np.inf)
         expect(bool(np.all(fit.converged)), f"{name}: on a convex quadratic with tol={stop_tol:g} every start should converge within 5000 updates; converged_ = {fit.converged.tolist()}, gradient norms {norms.tolist()}\n  Hint: {hint}")
         expect(bool(np.all(norms < stop_tol)), f"{name}: converged_ says True but the gradient norms at X_ are {norms.tolist()} (tol {stop_tol:g})")
         expect(bool(np.all(fit.n_iter < 5000)), f"{name}: converged rows should stop before max_iter; n_iter_ = {fit.n_iter.tolist()}")

@@ -78,7 +78,7 @@ def _describe(name: str, spec: LandscapeSpec, kwargs: dict) -> str:
 
 
 for _name in HINTS:
-    register_contract(_name, CONTRACT[_name], HINTS[_name], deterministic=_name != "Langevin", stop_tol=0.05 if _name == "RMSprop" else 1e-3)
+    register_contract(_name, CONTRACT[_name], HINTS[_name], deterministic=_name != "Langevin", stop_tol=0.05 if _name == "RMSprop" else 1e-3, probe={"noise": 0.0} if _name == "Langevin" else None)  # without noise Langevin is gradient descent
 
 
 def _register_paths(name: str) -> None:

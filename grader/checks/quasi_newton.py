@@ -50,9 +50,9 @@ HINTS = {
     ),
 }
 
-register_contract("Broyden", {"lr": 0.2}, HINTS["Broyden"])
-register_contract("BFGS", {}, HINTS["BFGS"])
-register_contract("LBFGS", {"memory": 4}, HINTS["LBFGS"])
+register_contract("Broyden", {"lr": 0.2}, HINTS["Broyden"], learns="inverse_update")
+register_contract("BFGS", {}, HINTS["BFGS"], learns="inverse_update")
+register_contract("LBFGS", {"memory": 4}, HINTS["LBFGS"], learns="two_loop")
 
 
 # --------------------------------------------------------------------------- strategies

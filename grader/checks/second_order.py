@@ -45,7 +45,7 @@ def _describe(name: str, spec: LandscapeSpec, kwargs: dict) -> str:
     return f"{name}({args}) on {spec.name}"
 
 
-register_contract("Newton", {"lr": 1.0}, HINTS["Newton"])  # without the line search: it runs the student's backtracking, graded on its own
+register_contract("Newton", {"lr": 1.0}, HINTS["Newton"], off_gradient=True)  # without the line search: it runs the student's backtracking, graded on its own
 register_contract("ConditionScaledGD", {"lr": 0.3}, HINTS["ConditionScaledGD"])
 register_contract("GaussNewton", {"lr": 1.0}, HINTS["GaussNewton"], bowl=LSQ, rugged=DECAY)
 

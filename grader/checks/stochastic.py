@@ -313,7 +313,7 @@ CONTRACT = {
 for _name in CONTRACT:
     # one minibatch per step for the whole batch: a row's path does not depend on its batch, so
     # batch independence is checked (deterministic=True) with the seed fixed in the kwargs
-    register_contract(_name, CONTRACT[_name], HINTS[_name], deterministic=True, bowl=FINITE3, rugged=FINITE2, d=3)
+    register_contract(_name, CONTRACT[_name], HINTS[_name], deterministic=True, bowl=FINITE3, rugged=FINITE2, d=3, probe={"batch_size": n_of(FINITE3)} if _name == "SGD" else None)  # SGD on the whole sum: gradient descent
 
 
 # --------------------------------------------------------------------------- SGD
