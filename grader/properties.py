@@ -46,6 +46,9 @@ GRADING = settings(
     phases=(Phase.explicit, Phase.generate, Phase.shrink),
 )
 
+#: characters of Hypothesis's smallest failing example kept in a message
+EXAMPLE_CHARS = 240
+
 
 def run_property(test, max_examples: int | None = None, **strategies) -> None:
     """Run ``test(**drawn)`` for examples drawn from ``strategies`` under the grading settings.
@@ -63,7 +66,11 @@ def run_property(test, max_examples: int | None = None, **strategies) -> None:
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("Falsifying example")]
         if notes and exc.args and getattr(exc, "kind", None) not in ("not_implemented", "missing", "import"):
             example = notes[0].replace("Falsifying example: ", "").replace("\n", " ")
-            exc.args = (f"{exc.args[0]}\n  (smallest failing example found: {' '.join(example.split())})",) + exc.args[1:]
+            text, sep, hint = str(exc.args[0]).partition("\n  Hint: ")  # the example belongs to the message, the hint stays last
+            example = " ".join(example.split())
+            if len(example) > EXAMPLE_CHARS:  # Hypothesis prints whole arrays; the point above is the part that matters
+                example = example[: EXAMPLE_CHARS - 1] + "…"
+            exc.args = (f"{text}\n  (smallest failing example found: {example})" + (sep + hint if sep else ""),) + exc.args[1:]
             if hasattr(exc, "message"):
                 exc.message = exc.args[0]
         if hasattr(exc, "__notes__"):

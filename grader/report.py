@@ -126,6 +126,19 @@ def _cut(text: str, name: str) -> str:
     return "\n".join(lines[:MESSAGE_LINES] + [f"... ({len(lines) - MESSAGE_LINES} more lines: python -m grader check -k {name})"])
 
 
+def _distinct_hints(hints: list[str]) -> list[str]:
+    """Each hint once: a hint that repeats another one inside it (a check that puts its own
+    question before the exercise's hint) keeps only what it adds."""
+    out = []
+    for h in dict.fromkeys(hints):
+        for other in sorted(set(hints) - {h}, key=len, reverse=True):
+            if other in h:
+                h = h.replace(other, "").strip(" ;,")
+        if h and h not in out:
+            out.append(h)
+    return out
+
+
 def _block(text: str, md: bool) -> list[str]:
     return ["```text", text, "```", ""] if md else ["    " + text.replace("\n", "\n    "), ""]
 
@@ -167,7 +180,7 @@ def exercise_text(rs: list[CheckResult], md: bool = True, details: bool = True, 
     rest = [r for g in causes[SHOWN:] for r in g.checks]
     if rest:
         lines += [f"Also failed ({_points(sum(r.max_score for r in rest))}): {_names(rest, md, most=6)}; `python -m grader check -k <name>` shows each one's message.", ""]
-    hints = list(dict.fromkeys(h for g in causes for h in g.hints))
+    hints = _distinct_hints([h for g in causes for h in g.hints])
     lines += [f"{bold}Hint{bold}: {h}" for h in hints] + ([""] if hints else [])
     passed = [r for r in rs if r.status == "passed"]
     if passed:
