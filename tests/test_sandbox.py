@@ -89,7 +89,7 @@ ENDS = {
     "makes_the_grader_multiply_a_huge_shape": "bytes is over the limit",
     "inflates_the_graders_memory": "bytes is over the limit",
     "nests_json_too_deep": "not a valid message (RecursionError)",
-    "forges_every_answer": "history shape (2, 2, 3), expected (4, 2, 3)",
+    "forges_every_answer": "history shape (2, ",  # its two-row history, whatever the check's run length
 }
 
 ATTACKS = {
