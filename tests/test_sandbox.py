@@ -1116,3 +1116,26 @@ def test_a_sandbox_that_cannot_start_is_a_grader_failure_not_a_grade(tmp_path):
     assert row["status"].startswith("grader failure: the sandbox could not start its process") and "no-such-bwrap" in row["status"], row
     data = json.loads((tmp_path / "out" / "student" / "results.json").read_text())
     assert "could not finish grading" in data["output"] and data["tests"] == []
+
+
+def test_a_uid_running_processes_is_claimed_last_and_its_processes_live():
+    """Two graders that see different ``/tmp`` folders (a private one, a container's) do not see
+    each other's uid locks: a uid whose lock is free but which runs processes is left alone while
+    an idle uid is free, so that one grader never kills another's students as "left over"."""
+    if os.geteuid() != 0:
+        pytest.skip("as root")
+    held = [jail._claim_uid() for _ in range(2)]  # the first free slots, as another grader would hold them
+    for _, handle in held:
+        handle.close()  # ... whose locks this grader cannot see
+    other = held[0][0]
+    sleeper = subprocess.Popen(["sleep", "60"], preexec_fn=lambda: jail._become(other))
+    try:
+        time.sleep(0.2)
+        uid, handle = jail._claim_uid()
+        try:
+            assert uid != other and sleeper.poll() is None, (uid, other)
+        finally:
+            handle.close()
+    finally:
+        sleeper.kill()
+        sleeper.wait()

@@ -696,10 +696,17 @@ def cpu_of(pid: int) -> float | None:
 
 
 def _claim_uid():
-    """A uid no other grading process holds now (a lock file per uid, kept while grading)."""
+    """A uid no other grading process holds now (a lock file per uid, kept while grading).
+
+    A uid whose lock is free but which still runs processes is taken last: they are either left by
+    a run that was itself killed (cleaned here) or a student of another grader that sees another
+    ``/tmp`` (a container's, a private one), whose processes must not be killed while an idle uid
+    is free."""
     folder = Path("/tmp", f"grader-uids-{UID_BASE}")  # not TMPDIR: every grading process must see the same locks
     folder.mkdir(mode=0o700, exist_ok=True)
-    for slot in range(UID_SLOTS - 1):  # (the last uid is left out: older graders probed with it)
+    busy = _uids_with_processes()
+    slots = range(UID_SLOTS - 1)  # (the last uid is left out: older graders probed with it)
+    for slot in sorted(slots, key=lambda s: UID_BASE + s in busy):
         handle = open(folder / f"{slot}.lock", "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -710,6 +717,17 @@ def _claim_uid():
         clean_uid(uid)  # anything left by a run that was itself killed
         return uid, handle
     raise SandboxUnavailable(f"all {UID_SLOTS - 1} student uids are in use")
+
+
+def _uids_with_processes() -> set[int]:
+    """The real uids of the processes this grader can see."""
+    uids = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{entry.name}/status", "rb") as f:
+                    uids.add(int(next(line for line in f if line.startswith(b"Uid:")).split()[1]))
+    return uids
 
 
 def _clear_stale_cgroups(root: Path) -> None:
