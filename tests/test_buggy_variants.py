@@ -214,7 +214,7 @@ WORDS = {
     "rosenbrock Hessian misses 2b on later diagonal entries": ("only some entries are wrong (1 of 4 per point: [1, 1])",),
     "gd climbs (+ for -)": ("(a sign)",),
     "gd stops after 50 steps and claims convergence": ("converged_ = [True",),
-    "gd forgets the learning rate": ("is lr applied?",),
+    "gd forgets the learning rate": ("is lr used",),  # the hyperparameters check: changing lr did not change the path
     "gd normalizes by the whole batch's gradient norm": ("mixes the batch",),
     "gd updates the caller's array in place and keeps a reference": ("a second fit on the same object",),
     "momentum adds the gradient (climbs)": ("(a sign)",),

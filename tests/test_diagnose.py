@@ -60,6 +60,9 @@ def _path(step: float, n: int = 3) -> np.ndarray:
         (10.0, hyperparameters("Momentum", {"lr": 0.1}), "factor lr or 1 - momentum missing", "is lr applied?"),
         (0.5, hyperparameters("Momentum", {"lr": 0.1, "momentum": 0.5}), "a factor 2 missing", "is lr"),
         (1 / np.sqrt(0.001), hyperparameters("Adam", {"lr": 0.05}), "factor sqrt(1 - beta2) missing", "beta1"),
+        (31.6227, hyperparameters("Adam", {"lr": 0.05}), "factor sqrt(1 - beta2) missing", "beta1"),  # eps shifts the 6th digit
+        (31.618, hyperparameters("Adam", {"lr": 0.05}), "31.618 times the reference's length", "beta2"),
+        (31.6227, hyperparameters("Momentum", {"lr": 0.05, "momentum": 0.999}), "31.6227 times the reference's length", "momentum"),  # no eps: 6 digits
         (1.0001, hyperparameters("Langevin", {"lr": 0.1, "noise": 1e-4}), "1.0001 times the reference's length", "noise"),
         (7.0, hyperparameters("SGD", {"lr": 0.1, "random_state": 7, "average": 7}), "7 times the reference's length", "random_state"),
         (2.0, hyperparameters("GradientDescent", {"lr": 0.5}), "a factor 2 too many, or a factor lr missing", "1 - lr"),
