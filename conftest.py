@@ -25,6 +25,7 @@ def pytest_addoption(parser):
 SANDBOXED = {"test_sandbox.py", "test_isolation.py", "test_platforms.py", "test_time_limits.py", "test_course.py"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks (it names each test after its group)
 def pytest_collection_modifyitems(config, items):
     """With pytest-xdist (the instructor's ``pytest`` runs on every core), the tests of one file
     run in one worker, so that a file's expensive fixtures are built once; the sandboxed files
