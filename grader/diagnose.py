@@ -90,7 +90,7 @@ def _factor_names(ratio: float, params: dict) -> tuple[list[str], list[str]]:
     return much, little
 
 
-def _ratio_words(ratio: float, params: dict | None) -> str:
+def ratio_words(ratio: float, params: dict | None) -> str:
     """Name a length ratio ``|got step| / |right step|``. A factor is named after a hyperparameter
     only when nothing else the run used has that value; otherwise every candidate is named."""
     if np.isclose(ratio, 1.0, rtol=1e-6):
@@ -100,7 +100,7 @@ def _ratio_words(ratio: float, params: dict | None) -> str:
         return f"the step is {ratio:.6g} times the reference's length"
     if len(much) + len(little) > 1:
         ways = ([f"a factor {' or '.join(much)} too many"] if much else []) + ([f"a factor {' or '.join(little)} missing"] if little else [])
-        return f"the step is {ratio:.6g} times the reference's, which could be {', or '.join(ways)} (these share that value here: the ratio alone cannot tell which; the same run with other values would)"
+        return f"the step is {ratio:.6g} times the reference's, which could be {', or '.join(ways)} (equal here: only a run with other values tells them apart)"
     if much:
         name = much[0]
         if name in ("2", "4"):
@@ -131,7 +131,7 @@ def step_difference(got: Array, want: Array, start: Array, params: dict | None =
         return ""
     cos = float(s_got @ s_want) / (n_got * n_want)
     if cos > 1.0 - 1e-8:
-        return "same direction as the reference's step, but " + _ratio_words(n_got / n_want, params)
+        return "same direction as the reference's step, but " + ratio_words(n_got / n_want, params)
     if cos < -1.0 + 1e-8:
         ratio = n_got / n_want
         if np.isclose(ratio, 1.0, rtol=1e-6):

@@ -53,7 +53,8 @@ EXAMPLE_CHARS = 240
 def run_property(test, max_examples: int | None = None, **strategies) -> None:
     """Run ``test(**drawn)`` for examples drawn from ``strategies`` under the grading settings.
 
-    On failure the exception is re-raised with the falsifying example in its message.
+    On failure the exception is re-raised with the falsifying example in its message (unless the
+    test's own message states every drawn value: an exception with ``states_its_inputs`` set).
     """
     run = given(**strategies)(settings(GRADING, max_examples=max_examples or GRADING.max_examples)(test))
     try:
@@ -64,7 +65,7 @@ def run_property(test, max_examples: int | None = None, **strategies) -> None:
             raise errors[0] from None
     except Exception as exc:
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("Falsifying example")]
-        if notes and exc.args and getattr(exc, "kind", None) not in ("not_implemented", "missing", "import"):
+        if notes and exc.args and getattr(exc, "kind", None) not in ("not_implemented", "missing", "import") and not getattr(exc, "states_its_inputs", False):
             example = notes[0].replace("Falsifying example: ", "").replace("\n", " ")
             text, sep, hint = str(exc.args[0]).partition("\n  Hint: ")  # the example belongs to the message, the hint stays last
             example = " ".join(example.split())

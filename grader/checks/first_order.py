@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from ..diagnose import ratio_words
 from ..properties import floats, log_uniform, points, run_property
 from ..registry import CheckFailed, check, expect
 from ..target import LandscapeSpec
@@ -182,11 +183,16 @@ def adam_first_step(t, ref):
         moved = np.abs(fit.Xs[1] - fit.Xs[0])[rows]
         want = np.full_like(moved, lr)
         if not np.allclose(moved, want, rtol=1e-9, atol=1e-12 * lr):
-            raise CheckFailed(
+            ratio = moved / lr
+            shared = ratio.size > 0 and np.all(np.isfinite(ratio)) and np.allclose(ratio, ratio.flat[0], rtol=1e-9) and ratio.flat[0] > 0
+            why = f"\n  What differs: every coordinate moved by the same multiple of lr: {ratio_words(float(ratio.flat[0]), {'lr': lr, 'beta1': beta1, 'beta2': beta2})}" if shared else ""
+            failure = CheckFailed(
                 f"Adam(lr={lr}, beta1={beta1}, beta2={beta2}, eps=0) from {X0.tolist()} moved by {moved.tolist()}; every "
                 f"coordinate should move by exactly lr = {lr} in the first step (m_hat = g and v_hat = g**2 after bias "
-                f"correction)\n  Hint: {HINTS['Adam']}"
+                f"correction){why}\n  Hint: {HINTS['Adam']}"
             )
+            failure.states_its_inputs = True  # Hypothesis's example would repeat them
+            raise failure
 
     run_property(prop, max_examples=15, X0=points(2, n=st.integers(1, 3)), lr=log_uniform(1e-3, 1.0), beta1=floats(0.0, 0.99), beta2=floats(0.5, 0.9999))
 
