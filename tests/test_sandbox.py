@@ -1124,13 +1124,10 @@ def test_a_uid_running_processes_is_claimed_last_and_its_processes_live():
     an idle uid is free, so that one grader never kills another's students as "left over"."""
     if os.geteuid() != 0:
         pytest.skip("as root")
-    held = [jail._claim_uid() for _ in range(2)]  # the first free slots, as another grader would hold them
-    for _, handle in held:
-        handle.close()  # ... whose locks this grader cannot see
-    other = held[0][0]
-    sleeper = subprocess.Popen(["sleep", "60"], preexec_fn=lambda: jail._become(other))
+    other, held = jail._claim_uid()  # the first free slot, as another grader would hold it
+    held.close()  # ... with a lock this grader cannot see
+    sleeper = subprocess.Popen(["sleep", "60"], preexec_fn=lambda: jail._become(other))  # (returns once it runs as ``other``)
     try:
-        time.sleep(0.2)
         uid, handle = jail._claim_uid()
         try:
             assert uid != other and sleeper.poll() is None, (uid, other)
